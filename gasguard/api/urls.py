@@ -1,0 +1,23 @@
+from django.urls import include, path
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+router = DefaultRouter()
+router.register("jurisdictions", views.JurisdictionViewSet)
+router.register("departments", views.DepartmentViewSet)
+router.register("enterprises", views.EnterpriseViewSet, basename="enterprise")
+router.register("sites", views.SiteViewSet, basename="site")
+router.register("catalog-items", views.CheckItemViewSet)
+router.register("tasks", views.TaskViewSet)
+router.register("inspections", views.InspectionViewSet, basename="inspection")
+router.register("hazards", views.HazardViewSet, basename="hazard")
+router.register("lookbacks", views.LookBackViewSet, basename="lookback")
+router.register("supervision-orders", views.SupervisionOrderViewSet, basename="supervisionorder")
+router.register("audit-records", views.AuditRecordViewSet)
+
+urlpatterns = [
+    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,285 @@
+"""The verbs of the ledger. Each one checks who may do it, validates, changes the hazard, writes the signed
+timeline step and the audit record in one transaction. Nothing else saves a hazard."""
+import hashlib
+import random
+import uuid
+from datetime import date, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from gasguard.audit import services as audit
+from gasguard.org.scope import can_verify
+from gasguard.org.scope import hazard_q
+
+from .choices import OPEN_STATES, Action, LookBackResult, Source, State
+from .models import Hazard, HazardEvent, LookBack
+
+HAZARD_FIELDS_EXCLUDED = ("updated_at",)
+
+# From which states each verb may be taken.
+ALLOWED = {
+    Action.START: {State.OPEN},
+    Action.CONTROL: {State.OPEN, State.RECTIFYING, State.CONTROLLED},
+    Action.SUBMIT: {State.RECTIFYING, State.CONTROLLED},
+    Action.VERIFY_PASS: {State.SUBMITTED},
+    Action.VERIFY_FAIL: {State.SUBMITTED},
+    Action.REASSIGN: set(OPEN_STATES),
+}
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def _check_deadline(deadline, field="deadline"):
+    if deadline is None:
+        raise ValidationError({field: "请填写整改期限"})
+    if deadline < today():
+        raise ValidationError({field: f"整改期限 {deadline:%Y-%m-%d} 早于今天，不能设置已过去的日期"})
+
+
+def _check_state(hazard: Hazard, action: Action):
+    if hazard.state not in ALLOWED[action]:
+        raise ValidationError({"state": f"隐患当前状态为“{hazard.get_state_display()}”，不能执行“{action.label}”"})
+
+
+def _check_visible(hazard: Hazard, user):
+    if not Hazard.objects.filter(hazard_q(user), pk=hazard.pk).exists():
+        raise PermissionDenied("无权处理该隐患")
+
+
+def _lock(hazard: Hazard) -> tuple[Hazard, dict]:
+    """Re-read the hazard under a row lock, so two people acting at once cannot both move it."""
+    locked = Hazard.objects.select_for_update().get(pk=hazard.pk)
+    return locked, audit.snapshot(locked, exclude=HAZARD_FIELDS_EXCLUDED)
+
+
+def _step(hazard: Hazard, before: dict | None, action: Action, by, *, note="", deadline=None, from_state="",
+          photos=()) -> HazardEvent:
+    event = HazardEvent.objects.create(hazard=hazard, action=action, actor=by, from_state=from_state,
+                                       to_state=hazard.state, note=note, deadline=deadline)
+    for upload in photos:
+        attach_photo(upload, by=by, hazard_event=event)
+    audit.record(f"hazard.{action}", hazard, actor=by, before=before,
+                 after=audit.snapshot(hazard, exclude=HAZARD_FIELDS_EXCLUDED),
+                 extra={"event": event.pk, "note": note, "photos": event.photos.count()})
+    return event
+
+
+def attach_photo(upload, *, by, **owner):
+    """Store an uploaded file as evidence, with its SHA-256 so a swapped file can be told."""
+    from gasguard.inspections.models import Photo
+
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return Photo.objects.create(file=upload, sha256=digest.hexdigest(), uploaded_by=by, **owner)
+
+
+@transaction.atomic
+def register(*, site, description, severity, lead_unit, co_units=(), responsible_party="", responsible_person,
+             deadline, by, source=Source.INSPECTION, item=None, inspection=None, inspection_item=None,
+             disposition="", legal_basis="", responsible_phone="", responsible_user=None, rebound_of=None,
+             note="") -> Hazard:
+    """Enter a hazard in the ledger, open, with a named responsible person and a deadline not in the past."""
+    errors = {}
+    if not (description or "").strip():
+        errors["description"] = "请填写隐患描述"
+    if not (responsible_person or "").strip():
+        errors["responsible_person"] = "请填写整治责任人（须具体到人）"
+    try:
+        _check_deadline(deadline)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    hazard = Hazard.objects.create(
+        number=uuid.uuid4().hex[:20], site=site, jurisdiction=site.jurisdiction, enterprise=site.enterprise,
+        item=item, inspection=inspection, inspection_item=inspection_item, description=description.strip(),
+        severity=severity, disposition=disposition, legal_basis=legal_basis, lead_unit=lead_unit,
+        responsible_party=responsible_party or (site.enterprise.name if site.enterprise else site.name),
+        responsible_person=responsible_person.strip(), responsible_phone=responsible_phone,
+        responsible_user=responsible_user, deadline=deadline, source=source, found_by=by, rebound_of=rebound_of)
+    hazard.number = f"YH{timezone.localdate(hazard.found_at):%Y%m}{hazard.pk:07d}"
+    hazard.save(update_fields=["number"])
+    hazard.co_units.set(co_units)
+    _step(hazard, None, Action.REGISTER, by, note=note or description, deadline=deadline)
+    return hazard
+
+
+@transaction.atomic
+def start_rectification(hazard: Hazard, *, by, note="") -> Hazard:
+    """立行立改: the responsible party starts fixing."""
+    _check_visible(hazard, by)
+    hazard, before = _lock(hazard)
+    _check_state(hazard, Action.START)
+    hazard.state = State.RECTIFYING
+    hazard.save()
+    _step(hazard, before, Action.START, by, note=note, from_state=State.OPEN)
+    return hazard
+
+
+@transaction.atomic
+def control(hazard: Hazard, *, measures: str, deadline, by) -> Hazard:
+    """When it cannot be fixed at once: record the control measures and a new deadline."""
+    _check_visible(hazard, by)
+    hazard, before = _lock(hazard)
+    _check_state(hazard, Action.CONTROL)
+    if not (measures or "").strip():
+        raise ValidationError({"measures": "请填写具体的管控措施"})
+    _check_deadline(deadline)
+    from_state = hazard.state
+    hazard.state = State.CONTROLLED
+    hazard.control_measures = measures.strip()
+    hazard.deadline = deadline
+    hazard.save()
+    _step(hazard, before, Action.CONTROL, by, note=measures.strip(), deadline=deadline, from_state=from_state)
+    return hazard
+
+
+@transaction.atomic
+def submit(hazard: Hazard, *, by, note: str, photos=()) -> Hazard:
+    """Rectified: submit for verification with evidence (a description and at least one photo)."""
+    _check_visible(hazard, by)
+    hazard, before = _lock(hazard)
+    _check_state(hazard, Action.SUBMIT)
+    errors = {}
+    if not (note or "").strip():
+        errors["note"] = "请说明整改情况"
+    if not photos:
+        errors["photos"] = "提交验收须附整改后的照片等佐证材料"
+    if errors:
+        raise ValidationError(errors)
+    from_state = hazard.state
+    hazard.state = State.SUBMITTED
+    hazard.rectified_by = by
+    hazard.submitted_at = timezone.now()
+    hazard.save()
+    _step(hazard, before, Action.SUBMIT, by, note=note.strip(), from_state=from_state, photos=photos)
+    return hazard
+
+
+@transaction.atomic
+def verify(hazard: Hazard, *, by, passed: bool, note="", photos=()) -> Hazard:
+    """Verification by someone other than the rectifier: close (销号), or send back for rectification."""
+    _check_visible(hazard, by)
+    if not can_verify(by):
+        raise PermissionDenied("企业不能验收自己的隐患，须由监管部门或属地验收")
+    hazard, before = _lock(hazard)
+    action = Action.VERIFY_PASS if passed else Action.VERIFY_FAIL
+    _check_state(hazard, action)
+    if by.pk in (hazard.rectified_by_id, hazard.responsible_user_id):
+        raise ValidationError({"verified_by": "验收人不能是整改人本人（谁整改、谁不验收）"})
+    if not passed and not (note or "").strip():
+        raise ValidationError({"note": "验收不通过时须写明原因"})
+    hazard.verified_by = by
+    if passed:
+        hazard.state = State.CLOSED
+        hazard.closed_at = timezone.now()
+    else:
+        hazard.state = State.RECTIFYING
+    hazard.save()
+    _step(hazard, before, action, by, note=note, from_state=State.SUBMITTED, photos=photos)
+    return hazard
+
+
+@transaction.atomic
+def reassign(hazard: Hazard, *, by, responsible_person: str, responsible_phone="", responsible_user=None,
+             note="") -> Hazard:
+    """Name a different person responsible for the rectification."""
+    _check_visible(hazard, by)
+    hazard, before = _lock(hazard)
+    _check_state(hazard, Action.REASSIGN)
+    if not (responsible_person or "").strip():
+        raise ValidationError({"responsible_person": "请填写整治责任人"})
+    hazard.responsible_person = responsible_person.strip()
+    hazard.responsible_phone = responsible_phone
+    hazard.responsible_user = responsible_user
+    hazard.save()
+    _step(hazard, before, Action.REASSIGN, by, note=note or responsible_person, from_state=hazard.state)
+    return hazard
+
+
+def escalate_overdue(*, on: date | None = None, by=None) -> list:
+    """Issue a supervision order (督办单) to the lead unit of every overdue hazard not yet pressed for its current
+    deadline. Safe to run twice: an order is keyed on the hazard and its deadline."""
+    from gasguard.campaign.services import issue_supervision_order
+
+    on = on or today()
+    orders = []
+    for hazard in Hazard.objects.overdue(on).select_related("lead_unit", "jurisdiction").order_by("id"):
+        with transaction.atomic():
+            key = f"hazard:{hazard.pk}:{hazard.deadline.isoformat()}"
+            order = issue_supervision_order(
+                department=hazard.lead_unit, jurisdiction=hazard.jurisdiction.territorial_unit(),
+                reason=f"隐患 {hazard.number}（{hazard.description[:40]}）已超过整改期限 {hazard.deadline:%Y-%m-%d}，"
+                       f"请督促整治责任人{hazard.responsible_person}立即整改并书面反馈。",
+                deadline=on + timedelta(days=3), hazards=[hazard], by=by, trigger_key=key)
+            if order is None:
+                continue
+            locked, before = _lock(hazard)
+            _step(locked, before, Action.ESCALATE, by, note=f"逾期，已下发督办单 {order.number}",
+                  from_state=locked.state)
+            orders.append(order)
+    return orders
+
+
+@transaction.atomic
+def draw_lookback_sample(month: str, *, rate: float | None = None, minimum: int | None = None, by=None,
+                         seed: int | None = None) -> list[LookBack]:
+    """Each month, draw a sample of hazards closed before the month began for a re-check (回头看).
+    Drawing the same month again returns the sample already drawn."""
+    from django.conf import settings
+
+    existing = list(LookBack.objects.filter(month=month).select_related("hazard"))
+    if existing:
+        return existing
+    year, mon = (int(x) for x in month.split("-"))
+    start = timezone.make_aware(timezone.datetime(year, mon, 1))
+    already = LookBack.objects.values("hazard_id")
+    pool = list(Hazard.objects.filter(state=State.CLOSED, closed_at__lt=start).exclude(pk__in=already)
+                .values_list("pk", flat=True).order_by("pk"))
+    rate = settings.LOOKBACK_SAMPLE_RATE if rate is None else rate
+    minimum = settings.LOOKBACK_MIN_SAMPLE if minimum is None else minimum
+    size = min(len(pool), max(minimum, round(len(pool) * rate)))
+    chosen = random.Random(seed if seed is not None else month).sample(pool, size)
+    rows = LookBack.objects.bulk_create([LookBack(hazard_id=pk, month=month) for pk in sorted(chosen)])
+    audit.record("lookback.draw", object_type="hazards.lookback", object_id=month, actor=by,
+                 after={"month": month, "hazards": sorted(chosen)})
+    return rows
+
+
+@transaction.atomic
+def record_lookback(lookback: LookBack, *, by, rebound: bool, note="", deadline=None) -> LookBack:
+    """Record the re-check. A rebound enters a new hazard in the ledger, linked to the first."""
+    _check_visible(lookback.hazard, by)
+    if not can_verify(by):
+        raise PermissionDenied("回头看须由监管部门或属地开展")
+    lookback = LookBack.objects.select_for_update().select_related("hazard").get(pk=lookback.pk)
+    if lookback.result != LookBackResult.PENDING:
+        raise ValidationError({"result": "该回头看已记录结果"})
+    if rebound and not (note or "").strip():
+        raise ValidationError({"note": "反弹时须描述复查发现的问题"})
+    original = lookback.hazard
+    lookback.result = LookBackResult.REBOUND if rebound else LookBackResult.CONFIRMED
+    lookback.checked_by = by
+    lookback.checked_at = timezone.now()
+    lookback.note = note
+    if rebound:
+        days = original.item.deadline_days if original.item else 15
+        lookback.rebound_hazard = register(
+            site=original.site, description=f"回头看发现反弹：{note.strip()}（原隐患 {original.number}）",
+            severity=original.severity, lead_unit=original.lead_unit, co_units=list(original.co_units.all()),
+            responsible_party=original.responsible_party, responsible_person=original.responsible_person,
+            responsible_phone=original.responsible_phone, responsible_user=original.responsible_user,
+            deadline=deadline or today() + timedelta(days=days), by=by, source=Source.LOOKBACK,
+            item=original.item, disposition=original.disposition, legal_basis=original.legal_basis,
+            rebound_of=original)
+    lookback.save()
+    before = audit.snapshot(original, exclude=HAZARD_FIELDS_EXCLUDED)
+    _step(original, before, Action.LOOKBACK_REBOUND if rebound else Action.LOOKBACK_OK, by, note=note,
+          from_state=original.state)
+    return lookback

@@ -1,0 +1,139 @@
+"""Recording an inspection: the checklist for the site, item by item; every failure becomes a hazard."""
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from gasguard.audit import services as audit
+from gasguard.catalog.services import checklist_for, route
+from gasguard.hazards import services as hazards
+from gasguard.hazards.choices import Source
+from gasguard.org.choices import Role
+from gasguard.org.models import Department
+from gasguard.org.scope import can_see_site
+
+from .models import Inspection, InspectionItem, InspectionKind, Result
+
+
+@dataclass
+class ItemAnswer:
+    code: str
+    result: str = ""
+    measured_value: object = None
+    note: str = ""
+    photos: list = field(default_factory=list)
+
+
+@transaction.atomic
+def record_inspection(*, site, by, answers: list[ItemAnswer], signature: str, kind=InspectionKind.ROUTINE,
+                      departments_present=(), inspected_at=None, lat=None, lon=None, note="",
+                      responsible_person="", responsible_phone="", photos=()):
+    """Record an inspection of `site` by `by` and enter each failed item in the ledger.
+
+    Every item of the site's checklist must be answered (pass, fail or not applicable); where a rule has a
+    number, the measured value decides. The inspector signs with their own name. Returns (inspection, hazards).
+    """
+    if not can_see_site(by, site):
+        raise PermissionDenied("无权检查该对象")
+    if by.role == Role.ENTERPRISE and kind != InspectionKind.SELF:
+        raise ValidationError({"kind": "企业只能登记自查"})
+    if by.role != Role.ENTERPRISE and kind == InspectionKind.SELF:
+        raise ValidationError({"kind": "“企业自查”只能由企业登记"})
+    errors: dict[str, list[str]] = {}
+
+    def err(key, msg):
+        errors.setdefault(key, []).append(msg)
+
+    if (signature or "").strip() != by.display_name:
+        err("signature", f"签名须为检查人本人姓名“{by.display_name}”（谁检查、谁签名、谁负责）")
+    inspected_at = inspected_at or timezone.now()
+    if inspected_at > timezone.now() + timedelta(minutes=5):
+        err("inspected_at", "检查时间不能晚于现在")
+    present = list(departments_present)
+    if by.department_id and by.department not in present and kind == InspectionKind.JOINT:
+        present.insert(0, by.department)
+    if kind == InspectionKind.JOINT and len(present) < 2:
+        err("departments_present", "联合检查须列明至少两个参加单位")
+
+    checklist = {item.code: item for item in checklist_for(site)}
+    seen = set()
+    judged = []
+    for i, answer in enumerate(answers):
+        key = f"items[{i}]"
+        item = checklist.get(answer.code)
+        if item is None:
+            err(key, f"检查项“{answer.code}”不在该对象的检查表中")
+            continue
+        if answer.code in seen:
+            err(key, f"检查项“{answer.code}”重复填写")
+            continue
+        seen.add(answer.code)
+        result, value = answer.result, answer.measured_value
+        if value not in (None, ""):
+            try:
+                value = Decimal(str(value))
+            except InvalidOperation:
+                err(key, f"检查项“{answer.code}”的实测值“{answer.measured_value}”不是数字")
+                continue
+        else:
+            value = None
+        if item.has_measure and result != Result.NA:
+            if value is None:
+                err(key, f"检查项“{answer.code}”须填写实测值（{item.measure_label}，单位{item.measure_unit}）")
+                continue
+            result = Result.PASS if item.judge(value, site) else Result.FAIL  # the rule's number decides
+        if result not in Result.values:
+            err(key, f"检查项“{answer.code}”的结果须为合格、不合格或不适用")
+            continue
+        judged.append((item, result, value, answer))
+    missing = [code for code in checklist if code not in seen]
+    if missing:
+        err("items", f"检查表还有 {len(missing)} 项未填写：{'、'.join(missing[:10])}{'…' if len(missing) > 10 else ''}")
+    failures = [j for j in judged if j[1] == Result.FAIL]
+    person = (responsible_person or site.contact_person or "").strip()
+    if failures and not person:
+        err("responsible_person", "发现隐患时须填写整治责任人")
+    if errors:
+        raise ValidationError(errors)
+
+    inspection = Inspection.objects.create(
+        site=site, kind=kind, inspector=by, department=by.department, jurisdiction=by.jurisdiction,
+        inspected_at=inspected_at, signature=signature.strip(), lat=lat, lon=lon, note=note,
+        failed_count=len(failures))
+    inspection.departments_present.set(present)
+    for upload in photos:
+        hazards.attach_photo(upload, by=by, inspection=inspection)
+    found = []
+    for item, result, value, answer in judged:
+        row = InspectionItem.objects.create(inspection=inspection, item=item, result=result, measured_value=value,
+                                            note=answer.note)
+        for upload in answer.photos:
+            hazards.attach_photo(upload, by=by, inspection=inspection, inspection_item=row)
+        if result != Result.FAIL:
+            continue
+        lead, co = route(item, site)
+        measured = f"（实测{item.measure_label}{value.normalize()}{item.measure_unit}，要求{item.rule_text()}）" \
+            if value is not None and item.has_measure else ""
+        found.append(hazards.register(
+            site=site, description=f"{item.text}{measured}{'：' + answer.note if answer.note else ''}",
+            severity=item.severity, lead_unit=lead, co_units=co, responsible_person=person,
+            responsible_phone=responsible_phone or site.contact_phone,
+            deadline=timezone.localdate() + timedelta(days=item.deadline_days), by=by,
+            source=Source.SELF_INSPECTION if kind == InspectionKind.SELF else Source.INSPECTION,
+            item=item, inspection=inspection, inspection_item=row, disposition=item.disposition,
+            legal_basis=item.legal_basis))
+    audit.record("inspection.sign", inspection, actor=by, after={
+        **audit.snapshot(inspection),
+        "items": {item.code: [result, str(value) if value is not None else None] for item, result, value, _ in judged},
+        "hazards": [h.number for h in found]})
+    return inspection, found
+
+
+def departments_by_ids(ids) -> list[Department]:
+    depts = list(Department.objects.filter(pk__in=ids))
+    if len(depts) != len(set(ids)):
+        raise ValidationError({"departments_present": "参加单位中有不存在的单位"})
+    return depts
