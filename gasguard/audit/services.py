@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.forms.models import model_to_dict
-from django.utils import timezone
+
+from gasguard.utilities import clock
 
 from .models import AuditHead, AuditRecord
 
@@ -44,7 +45,7 @@ def record(action: str, obj=None, *, actor=None, before=None, after=None, object
     if head is None:
         head, _ = AuditHead.objects.get_or_create(pk=1, defaults={"last_hash": GENESIS, "length": 0})
         head = AuditHead.objects.select_for_update().get(pk=1)
-    now = timezone.now()
+    now = clock.now()
     object_type = object_type or (obj._meta.label_lower if obj is not None else "")
     object_id = str(object_id if object_id is not None else (obj.pk if obj is not None else ""))
     payload = {

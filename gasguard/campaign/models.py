@@ -1,10 +1,10 @@
 """The plan's tasks and the office's supervision of the units that carry them out."""
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gasguard.org.models import Department, Jurisdiction
+from gasguard.utilities import clock
 
 
 class Task(models.Model):
@@ -52,7 +52,7 @@ class SupervisionOrder(models.Model):
     deadline = models.DateField(_("办理期限"))
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
                                   related_name="+", verbose_name=_("督办人"))
-    issued_at = models.DateTimeField(_("下发时间"), default=timezone.now)
+    issued_at = models.DateTimeField(_("下发时间"), default=clock.now)
     state = models.CharField(_("状态"), max_length=20, choices=State.choices, default=State.ISSUED)
     response = models.TextField(_("书面反馈"), blank=True)
     responded_at = models.DateTimeField(_("反馈时间"), null=True, blank=True)

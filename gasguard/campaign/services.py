@@ -3,6 +3,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from gasguard.audit import services as audit
+from gasguard.utilities import clock
 
 from .models import SupervisionOrder
 
@@ -16,7 +17,7 @@ def issue_supervision_order(*, reason, deadline, by=None, department=None, juris
     try:
         with transaction.atomic():
             order = SupervisionOrder.objects.create(
-                number=f"DB-TMP-{timezone.now().timestamp()}-{trigger_key or ''}"[:40], department=department,
+                number=f"DB-TMP-{clock.now().timestamp()}-{trigger_key or ''}"[:40], department=department,
                 jurisdiction=jurisdiction, task=task, reason=reason, deadline=deadline, issued_by=by,
                 trigger_key=trigger_key)
     except IntegrityError:  # another worker issued it in the meantime
@@ -37,7 +38,7 @@ def respond(order: SupervisionOrder, *, response: str, by) -> SupervisionOrder:
         raise ValidationError({"response": "请填写书面反馈"})
     before = audit.snapshot(order)
     order.response = response.strip()
-    order.responded_at = timezone.now()
+    order.responded_at = clock.now()
     order.state = SupervisionOrder.State.ANSWERED
     order.save()
     audit.record("supervision.respond", order, actor=by, before=before, after=audit.snapshot(order))

@@ -1,7 +1,6 @@
 """The ledger (台账): each hazard with its responsible person, deadline and every signed step."""
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gasguard.catalog.choices import Disposition, Severity
@@ -9,12 +8,13 @@ from gasguard.catalog.models import CheckItem
 from gasguard.inspections.models import Inspection, InspectionItem
 from gasguard.org.models import Department, Enterprise, Jurisdiction
 from gasguard.sites.models import Site
+from gasguard.utilities import clock
 
 from .choices import OPEN_STATES, Action, LookBackResult, Source, State
 
 
 def today():
-    return timezone.localdate()
+    return clock.today()
 
 
 class HazardQuerySet(models.QuerySet):
@@ -59,7 +59,7 @@ class Hazard(models.Model):
     control_measures = models.TextField(_("管控措施"), blank=True)
     found_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="found_hazards",
                                  verbose_name=_("发现人"))
-    found_at = models.DateTimeField(_("发现时间"), default=timezone.now, db_index=True)
+    found_at = models.DateTimeField(_("发现时间"), default=clock.now, db_index=True)
     rectified_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
                                      related_name="rectified_hazards", verbose_name=_("整改提交人"))
     submitted_at = models.DateTimeField(_("提交验收时间"), null=True, blank=True)
@@ -102,7 +102,7 @@ class HazardEvent(models.Model):
     action = models.CharField(_("操作"), max_length=30, choices=Action.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
                               verbose_name=_("签名人"))
-    at = models.DateTimeField(_("时间"), default=timezone.now)
+    at = models.DateTimeField(_("时间"), default=clock.now)
     from_state = models.CharField(_("原状态"), max_length=20, choices=State.choices, blank=True)
     to_state = models.CharField(_("新状态"), max_length=20, choices=State.choices, blank=True)
     note = models.TextField(_("说明"), blank=True)
@@ -119,7 +119,7 @@ class LookBack(models.Model):
 
     hazard = models.ForeignKey(Hazard, models.PROTECT, related_name="lookbacks", verbose_name=_("隐患"))
     month = models.CharField(_("抽查月份"), max_length=7, db_index=True)
-    drawn_at = models.DateTimeField(_("抽取时间"), default=timezone.now)
+    drawn_at = models.DateTimeField(_("抽取时间"), default=clock.now)
     result = models.CharField(_("复查结果"), max_length=20, choices=LookBackResult.choices,
                               default=LookBackResult.PENDING)
     checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,

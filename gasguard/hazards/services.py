@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from gasguard.audit import services as audit
-from gasguard.org.scope import can_verify
-from gasguard.org.scope import hazard_q
+from gasguard.org.scope import can_verify, hazard_q
+from gasguard.utilities import clock
 
 from .choices import OPEN_STATES, Action, LookBackResult, Source, State
 from .models import Hazard, HazardEvent, LookBack
@@ -30,7 +30,7 @@ ALLOWED = {
 
 
 def today() -> date:
-    return timezone.localdate()
+    return clock.today()
 
 
 def _check_deadline(deadline, field="deadline"):
@@ -156,7 +156,7 @@ def submit(hazard: Hazard, *, by, note: str, photos=()) -> Hazard:
     from_state = hazard.state
     hazard.state = State.SUBMITTED
     hazard.rectified_by = by
-    hazard.submitted_at = timezone.now()
+    hazard.submitted_at = clock.now()
     hazard.save()
     _step(hazard, before, Action.SUBMIT, by, note=note.strip(), from_state=from_state, photos=photos)
     return hazard
@@ -178,7 +178,7 @@ def verify(hazard: Hazard, *, by, passed: bool, note="", photos=()) -> Hazard:
     hazard.verified_by = by
     if passed:
         hazard.state = State.CLOSED
-        hazard.closed_at = timezone.now()
+        hazard.closed_at = clock.now()
     else:
         hazard.state = State.RECTIFYING
     hazard.save()
@@ -266,7 +266,7 @@ def record_lookback(lookback: LookBack, *, by, rebound: bool, note="", deadline=
     original = lookback.hazard
     lookback.result = LookBackResult.REBOUND if rebound else LookBackResult.CONFIRMED
     lookback.checked_by = by
-    lookback.checked_at = timezone.now()
+    lookback.checked_at = clock.now()
     lookback.note = note
     if rebound:
         days = original.item.deadline_days if original.item else 15

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from gasguard.catalog.models import CheckItem
 from gasguard.org.models import Department, Jurisdiction
 from gasguard.sites.models import Site
+from gasguard.utilities import clock
 
 
 class InspectionKind(models.TextChoices):
@@ -40,7 +41,7 @@ class Inspection(models.Model):
                                      related_name="inspections", verbose_name=_("检查属地"))
     departments_present = models.ManyToManyField(Department, blank=True, related_name="joint_inspections",
                                                  verbose_name=_("参加联合检查的单位"))
-    inspected_at = models.DateTimeField(_("检查时间"), default=timezone.now, db_index=True)
+    inspected_at = models.DateTimeField(_("检查时间"), default=clock.now, db_index=True)
     # 谁检查、谁签名、谁负责: the signature is the inspector's name typed or drawn at the end.
     signature = models.CharField(_("签名"), max_length=50)
     signature_image = models.TextField(_("手写签名（图像）"), blank=True)
@@ -83,7 +84,7 @@ class Photo(models.Model):
     hazard_event = models.ForeignKey("hazards.HazardEvent", models.CASCADE, null=True, blank=True,
                                      related_name="photos")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(default=timezone.now)
+    uploaded_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         verbose_name = _("照片")

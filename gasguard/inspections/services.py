@@ -5,7 +5,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from gasguard.audit import services as audit
 from gasguard.catalog.services import checklist_for, route
@@ -14,6 +13,7 @@ from gasguard.hazards.choices import Source
 from gasguard.org.choices import Role
 from gasguard.org.models import Department
 from gasguard.org.scope import can_see_site
+from gasguard.utilities import clock
 
 from .models import Inspection, InspectionItem, InspectionKind, Result
 
@@ -49,8 +49,8 @@ def record_inspection(*, site, by, answers: list[ItemAnswer], signature: str, ki
 
     if (signature or "").strip() != by.display_name:
         err("signature", f"签名须为检查人本人姓名“{by.display_name}”（谁检查、谁签名、谁负责）")
-    inspected_at = inspected_at or timezone.now()
-    if inspected_at > timezone.now() + timedelta(minutes=5):
+    inspected_at = inspected_at or clock.now()
+    if inspected_at > clock.now() + timedelta(minutes=5):
         err("inspected_at", "检查时间不能晚于现在")
     present = list(departments_present)
     if by.department_id and by.department not in present and kind == InspectionKind.JOINT:
@@ -121,7 +121,7 @@ def record_inspection(*, site, by, answers: list[ItemAnswer], signature: str, ki
             site=site, description=f"{item.text}{measured}{'：' + answer.note if answer.note else ''}",
             severity=item.severity, lead_unit=lead, co_units=co, responsible_person=person,
             responsible_phone=responsible_phone or site.contact_phone,
-            deadline=timezone.localdate() + timedelta(days=item.deadline_days), by=by,
+            deadline=clock.today() + timedelta(days=item.deadline_days), by=by,
             source=Source.SELF_INSPECTION if kind == InspectionKind.SELF else Source.INSPECTION,
             item=item, inspection=inspection, inspection_item=row, disposition=item.disposition,
             legal_basis=item.legal_basis))

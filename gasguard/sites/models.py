@@ -1,9 +1,9 @@
 """What is regulated: every kind of site the plan names, with the attributes the checks need."""
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gasguard.org.models import Enterprise, Jurisdiction
+from gasguard.utilities import clock
 
 from .choices import Building, Fuel, LicenceKind, SiteType
 
@@ -34,7 +34,7 @@ class Site(models.Model):
     contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
     attributes = models.JSONField(_("其他属性"), default=dict, blank=True)
     is_active = models.BooleanField(_("在册"), default=True)
-    created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+    created_at = models.DateTimeField(_("登记时间"), default=clock.now)
 
     objects = SiteQuerySet.as_manager()
 
