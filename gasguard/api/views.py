@@ -78,6 +78,21 @@ class EnterpriseViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         return Enterprise.objects.filter(enterprise_q(self.request.user)).order_by("name")
 
+    def perform_create(self, serializer):
+        with transaction.atomic():
+            obj = serializer.save()
+            audit.record("enterprise.create", obj, actor=self.request.user, after=audit.snapshot(obj))
+
+    def perform_update(self, serializer):
+        with transaction.atomic():
+            before = audit.snapshot(serializer.instance)
+            obj = serializer.save()
+            audit.record("enterprise.update", obj, actor=self.request.user, before=before,
+                         after=audit.snapshot(obj))
+
+    def perform_destroy(self, instance):
+        raise PermissionDenied("企业不能删除")
+
 
 class SiteFilter(filters.FilterSet):
     jurisdiction = filters.CharFilter(method="in_jurisdiction", label="属地编码（含下级）")
