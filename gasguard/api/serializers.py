@@ -148,6 +148,11 @@ class InspectionCreateSerializer(serializers.Serializer):
     items = AnswerSerializer(many=True)
 
 
+class InspectionPhotosSerializer(serializers.Serializer):
+    item = serializers.CharField(required=False, allow_blank=True, default="", help_text="检查项编码（可选）")
+    photos = serializers.ListField(child=serializers.FileField())
+
+
 class HazardEventSerializer(serializers.ModelSerializer):
     actor_name = serializers.CharField(source="actor.display_name", read_only=True, default="")
     photos = PhotoSerializer(many=True, read_only=True)

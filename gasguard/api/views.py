@@ -192,6 +192,17 @@ class InspectionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         inspection = self.get_queryset().get(pk=inspection.pk)
         return Response(s.InspectionSerializer(inspection).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request={"multipart/form-data": s.InspectionPhotosSerializer}, responses=s.PhotoSerializer(many=True))
+    @action(detail=True, methods=["post"])
+    def photos(self, request, pk=None):
+        """补充本次检查的现场照片（检查人本人、检查当天）."""
+        inspection = self.get_object()
+        data = s.InspectionPhotosSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        saved = inspection_services.add_photos(inspection, by=request.user, photos=data.validated_data["photos"],
+                                               item_code=data.validated_data["item"])
+        return Response(s.PhotoSerializer(saved, many=True).data, status=status.HTTP_201_CREATED)
+
 
 class HazardFilter(filters.FilterSet):
     state = filters.MultipleChoiceFilter(choices=Hazard._meta.get_field("state").choices)

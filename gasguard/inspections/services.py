@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from gasguard.audit import services as audit
 from gasguard.catalog.services import checklist_for, route
@@ -137,3 +138,23 @@ def departments_by_ids(ids) -> list[Department]:
     if len(depts) != len(set(ids)):
         raise ValidationError({"departments_present": "参加单位中有不存在的单位"})
     return depts
+
+
+@transaction.atomic
+def add_photos(inspection: Inspection, *, by, photos, item_code: str = ""):
+    """Photos taken during an inspection, added by the inspector who signed it (on the same day)."""
+    if inspection.inspector_id != by.pk:
+        raise PermissionDenied("只有签名的检查人可以补充本次检查的照片")
+    if timezone.localdate(inspection.inspected_at) != clock.today():
+        raise ValidationError({"photos": "只能在检查当天补充照片"})
+    if not photos:
+        raise ValidationError({"photos": "请选择照片"})
+    row = None
+    if item_code:
+        row = inspection.items.filter(item__code=item_code).first()
+        if row is None:
+            raise ValidationError({"item": f"本次检查没有检查项“{item_code}”"})
+    saved = [hazards.attach_photo(p, by=by, inspection=inspection, inspection_item=row) for p in photos]
+    audit.record("inspection.photos", inspection, actor=by,
+                 after={"photos": [p.sha256 for p in saved], "item": item_code or None})
+    return saved
