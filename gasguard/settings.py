@@ -57,6 +57,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "gasguard.web.context_processors.navigation",
             ],
         },
     },
@@ -82,6 +83,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.User"
 LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/accounts/login/"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
@@ -122,6 +125,14 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {},
 }
+
+# Map (一张图): an intranet tile server, if any. With none, the map shows points and outlines on a plain ground.
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
+# "wgs84", or "gcj02" for tile servers in the Chinese offset system (points are shifted for display only).
+MAP_TILE_CRS = os.environ.get("MAP_TILE_CRS", "wgs84")
+MAP_CENTER = [38.98, 117.62]
+MAP_ZOOM = 10
 
 # Hazards: how many closed hazards are drawn for look-back each month (share, and a floor).
 LOOKBACK_SAMPLE_RATE = float(os.environ.get("LOOKBACK_SAMPLE_RATE", "0.1"))

@@ -73,6 +73,19 @@ class CheckItem(models.Model):
             return True
         return _OPS[self.measure_op](Decimal(str(value)), self.measure_limit)
 
+    # Form field names of this item on the inspection page.
+    @property
+    def result_key(self):
+        return f"result_{self.code}"
+
+    @property
+    def value_key(self):
+        return f"value_{self.code}"
+
+    @property
+    def note_key(self):
+        return f"note_{self.code}"
+
     def rule_text(self):
         if not self.has_measure:
             return ""

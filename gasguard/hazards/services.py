@@ -283,3 +283,15 @@ def record_lookback(lookback: LookBack, *, by, rebound: bool, note="", deadline=
     _step(original, before, Action.LOOKBACK_REBOUND if rebound else Action.LOOKBACK_OK, by, note=note,
           from_state=original.state)
     return lookback
+
+
+def allowed_actions(hazard: Hazard, user) -> list[Action]:
+    """The steps `user` may take on `hazard` now: what the hazard page offers. Mirrors the checks of the verbs."""
+    if not Hazard.objects.filter(hazard_q(user), pk=hazard.pk).exists():
+        return []
+    actions = [a for a in (Action.START, Action.CONTROL, Action.SUBMIT, Action.REASSIGN)
+               if hazard.state in ALLOWED[a]]
+    if (hazard.state == State.SUBMITTED and can_verify(user)
+            and user.pk not in (hazard.rectified_by_id, hazard.responsible_user_id)):
+        actions += [Action.VERIFY_PASS, Action.VERIFY_FAIL]
+    return actions

@@ -31,7 +31,7 @@ class ItemAnswer:
 @transaction.atomic
 def record_inspection(*, site, by, answers: list[ItemAnswer], signature: str, kind=InspectionKind.ROUTINE,
                       departments_present=(), inspected_at=None, lat=None, lon=None, note="",
-                      responsible_person="", responsible_phone="", photos=()):
+                      responsible_person="", responsible_phone="", photos=(), signature_image=""):
     """Record an inspection of `site` by `by` and enter each failed item in the ledger.
 
     Every item of the site's checklist must be answered (pass, fail or not applicable); where a rule has a
@@ -50,6 +50,8 @@ def record_inspection(*, site, by, answers: list[ItemAnswer], signature: str, ki
 
     if (signature or "").strip() != by.display_name:
         err("signature", f"签名须为检查人本人姓名“{by.display_name}”（谁检查、谁签名、谁负责）")
+    if signature_image and (not signature_image.startswith("data:image/png;base64,") or len(signature_image) > 300_000):
+        err("signature_image", "手写签名须为不超过200KB的PNG图像")
     inspected_at = inspected_at or clock.now()
     if inspected_at > clock.now() + timedelta(minutes=5):
         err("inspected_at", "检查时间不能晚于现在")
@@ -102,7 +104,8 @@ def record_inspection(*, site, by, answers: list[ItemAnswer], signature: str, ki
 
     inspection = Inspection.objects.create(
         site=site, kind=kind, inspector=by, department=by.department, jurisdiction=by.jurisdiction,
-        inspected_at=inspected_at, signature=signature.strip(), lat=lat, lon=lon, note=note,
+        inspected_at=inspected_at, signature=signature.strip(), signature_image=signature_image, lat=lat, lon=lon,
+        note=note,
         failed_count=len(failures))
     inspection.departments_present.set(present)
     for upload in photos:

@@ -23,6 +23,8 @@ class Jurisdiction(models.Model):
     lat = models.FloatField(_("纬度"), null=True, blank=True)
     lon = models.FloatField(_("经度"), null=True, blank=True)
     radius_km = models.FloatField(_("半径（公里）"), default=2.0)
+    # GeoJSON geometry (WGS-84) of the outline, loaded from a file by `gasguard load_outlines`.
+    outline = models.JSONField(_("边界"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("属地")

@@ -1,0 +1,58 @@
+"""Filters of the ledger, shared by the API, the ledger page and its Excel export."""
+from django.db.models import Q
+from django_filters import rest_framework as filters
+
+from gasguard.catalog.choices import Severity
+from gasguard.org.models import Department, Jurisdiction
+from gasguard.sites.choices import SiteType
+
+from .choices import OPEN_STATES, Source, State
+from .models import Hazard, today
+
+
+def jurisdiction_subtree(queryset, value, prefix="jurisdiction__"):
+    """Filter to a jurisdiction and everything below it, given its code or id."""
+    j = Jurisdiction.objects.filter(Q(code=value) | Q(pk=int(value) if str(value).isdigit() else None)).first()
+    return queryset.filter(**{f"{prefix}path__startswith": j.path}) if j else queryset.none()
+
+
+SORTS = {
+    "found": "found_at", "-found": "-found_at", "deadline": "deadline", "-deadline": "-deadline",
+    "severity": "severity", "-severity": "-severity", "state": "state", "-state": "-state",
+    "number": "number", "-number": "-number",
+}
+
+
+class HazardFilter(filters.FilterSet):
+    state = filters.MultipleChoiceFilter(choices=State.choices, label="状态")
+    severity = filters.ChoiceFilter(choices=Severity.choices, label="等级")
+    source = filters.ChoiceFilter(choices=Source.choices, label="来源")
+    overdue = filters.BooleanFilter(method="filter_overdue", label="是否逾期")
+    jurisdiction = filters.CharFilter(method="filter_jurisdiction", label="属地")
+    unit = filters.ModelChoiceFilter(queryset=Department.objects.all(), method="filter_unit", label="责任单位")
+    site_type = filters.ChoiceFilter(field_name="site__site_type", choices=SiteType.choices, label="对象类型")
+    found_after = filters.DateFilter(field_name="found_at", lookup_expr="date__gte", label="发现日期从")
+    found_before = filters.DateFilter(field_name="found_at", lookup_expr="date__lte", label="发现日期至")
+    q = filters.CharFilter(method="filter_text", label="关键词")
+
+    class Meta:
+        model = Hazard
+        fields = ["state", "severity", "source", "lead_unit", "site", "enterprise", "item", "rebound_of"]
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = Q(state__in=OPEN_STATES, deadline__lt=today())
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+    def filter_jurisdiction(self, queryset, name, value):
+        return jurisdiction_subtree(queryset, value)
+
+    def filter_unit(self, queryset, name, value):
+        co = Hazard.co_units.through.objects.filter(department_id=value.pk).values("hazard_id")
+        return queryset.filter(Q(lead_unit_id=value.pk) | Q(pk__in=co))
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(number__icontains=value) | Q(description__icontains=value)
+                               | Q(site__name__icontains=value) | Q(responsible_person__icontains=value))

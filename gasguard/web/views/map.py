@@ -1,0 +1,52 @@
+"""一张图: sites and open hazards on a map, coloured by severity and state, with jurisdiction outlines."""
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import render
+
+from gasguard.hazards.choices import OPEN_STATES
+from gasguard.hazards.filtersets import HazardFilter
+from gasguard.hazards.models import Hazard
+from gasguard.org.models import Jurisdiction
+from gasguard.org.scope import hazard_q, site_q
+from gasguard.sites.choices import SiteType
+from gasguard.sites.models import Site
+from gasguard.utilities import clock
+
+
+def map_config():
+    return {"tileUrl": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION,
+            "crs": settings.MAP_TILE_CRS, "center": settings.MAP_CENTER, "zoom": settings.MAP_ZOOM}
+
+
+@login_required
+def map_page(request):
+    return render(request, "web/map.html", {"map_config": map_config(), "site_types": SiteType.choices})
+
+
+@login_required
+def map_points(request):
+    """Compact arrays, not GeoJSON features: thousands of points stay small on the wire."""
+    user = request.user
+    sites = Site.objects.filter(site_q(user), lat__isnull=False, lon__isnull=False)
+    if request.GET.get("site_type"):
+        sites = sites.filter(site_type=request.GET["site_type"])
+    site_rows = list(sites.values_list("pk", "lat", "lon", "name", "site_type"))
+    hazards = Hazard.objects.filter(hazard_q(user), state__in=OPEN_STATES, site__lat__isnull=False)
+    f = HazardFilter(request.GET, queryset=hazards)
+    if f.is_valid():
+        hazards = f.qs
+    today = clock.today()
+    hazard_rows = [[pk, lat, lon, number, sev, state, deadline < today, desc[:40]]
+                   for pk, lat, lon, number, sev, state, deadline, desc in
+                   hazards.values_list("pk", "site__lat", "site__lon", "number", "severity", "state", "deadline",
+                                       "description")[:20000]]
+    return JsonResponse({"sites": site_rows, "hazards": hazard_rows})
+
+
+@login_required
+def map_outlines(request):
+    feats = [{"type": "Feature", "geometry": j.outline,
+              "properties": {"code": j.code, "name": j.name, "level": j.level}}
+             for j in Jurisdiction.objects.filter(outline__isnull=False, level__in=["district", "zone", "street"])]
+    return JsonResponse({"type": "FeatureCollection", "features": feats})
