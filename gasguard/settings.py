@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "gasguard.inspections",
     "gasguard.hazards",
     "gasguard.catalog.apps.CatalogConfig",
+    "gasguard.imports",
     "gasguard.web",
 ]
 
@@ -123,7 +124,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "HazardStateEnum": "gasguard.hazards.choices.State",
+        "SeverityEnum": "gasguard.catalog.choices.Severity",
+        "HazardSourceEnum": "gasguard.hazards.choices.Source",
+        "SupervisionOrderStateEnum": "gasguard.campaign.models.SupervisionOrder.State",
+    },
 }
 
 # Map (一张图): an intranet tile server, if any. With none, the map shows points and outlines on a plain ground.

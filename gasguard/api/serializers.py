@@ -6,7 +6,9 @@ from rest_framework import serializers
 
 from gasguard.audit.models import AuditRecord
 from gasguard.campaign.models import SupervisionOrder, Task
+from gasguard.catalog.choices import Severity
 from gasguard.catalog.models import CheckItem
+from gasguard.hazards.choices import Source
 from gasguard.hazards.models import Hazard, HazardEvent, LookBack
 from gasguard.inspections.models import Inspection, InspectionItem, Photo
 from gasguard.org.models import Department, Enterprise, Jurisdiction
@@ -194,14 +196,13 @@ class HazardCreateSerializer(serializers.Serializer):
     site = serializers.IntegerField()
     item = serializers.CharField(required=False, allow_blank=True)
     description = serializers.CharField()
-    severity = serializers.ChoiceField(choices=["general", "major"], required=False)
+    severity = serializers.ChoiceField(choices=Severity.choices, required=False)
     lead_unit = serializers.IntegerField(required=False)
     co_units = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
     responsible_person = serializers.CharField()
     responsible_phone = serializers.CharField(required=False, allow_blank=True, default="")
     deadline = serializers.DateField()
-    source = serializers.ChoiceField(choices=["inspection", "tip", "alarm", "delivery_check", "self_inspection"],
-                                     default="inspection")
+    source = serializers.ChoiceField(choices=Source.choices, default=Source.INSPECTION)
 
 
 class NoteSerializer(serializers.Serializer):

@@ -24,7 +24,7 @@ from gasguard.inspections import services as inspection_services
 from gasguard.inspections.models import Inspection
 from gasguard.org.choices import Role
 from gasguard.org.models import Department, Enterprise, Jurisdiction
-from gasguard.org.scope import can_manage_master_data, hazard_q, inspection_q, site_q
+from gasguard.org.scope import NOTHING, can_manage_master_data, hazard_q, inspection_q, site_q
 from gasguard.sites.models import Site
 
 from . import serializers as s
@@ -59,13 +59,17 @@ class DepartmentViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 def enterprise_q(user) -> Q:
+    if not user.is_authenticated:
+        return NOTHING
     if user.is_superuser or user.role in (Role.OFFICE, Role.DEPARTMENT):
         return Q()
     if user.role == Role.ENTERPRISE:
-        return Q(pk=user.enterprise_id)
+        return Q(pk=user.enterprise_id) if user.enterprise_id else NOTHING
     if user.jurisdiction_id:
         return Q(jurisdiction__path__startswith=user.jurisdiction.path)
-    return Q()
+    if user.role == Role.INSPECTOR and user.department_id:
+        return Q()
+    return NOTHING
 
 
 class EnterpriseViewSet(viewsets.ModelViewSet):
@@ -351,6 +355,8 @@ class SupervisionOrderViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         user = self.request.user
         qs = SupervisionOrder.objects.prefetch_related("hazards").order_by("-issued_at")
+        if not user.is_authenticated:  # schema generation
+            return qs.none()
         if user.is_superuser or user.role == Role.OFFICE:
             return qs
         if user.role == Role.DEPARTMENT:

@@ -2,6 +2,7 @@
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -70,6 +71,13 @@ def record(action: str, obj=None, *, actor=None, before=None, after=None, object
     return rec
 
 
+def _instant(value):
+    try:
+        return datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return value
+
+
 @dataclass
 class VerifyResult:
     ok: bool
@@ -98,9 +106,10 @@ def verify(batch_size: int = 5000) -> VerifyResult:
                 payload = json.loads(data)
             except ValueError:
                 return VerifyResult(False, checked, rid, "记录内容不是有效的JSON")
-            columns = {"actor": actor_id, "action": action, "object_type": otype, "object_id": oid,
-                       "at": at.isoformat()}
+            columns = {"actor": actor_id, "action": action, "object_type": otype, "object_id": oid, "at": at}
             stored = {k: payload.get(k) for k in columns}
+            # The same instant, whatever the offset it was signed in (a replayed clock may be local time).
+            stored["at"] = _instant(stored["at"])
             if stored != columns:
                 changed = [k for k in columns if stored[k] != columns[k]]
                 return VerifyResult(False, checked, rid, f"字段与已签内容不符：{', '.join(changed)}")

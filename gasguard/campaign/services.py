@@ -1,4 +1,6 @@
 """Supervision of units by the task force office."""
+import uuid
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -17,7 +19,7 @@ def issue_supervision_order(*, reason, deadline, by=None, department=None, juris
     try:
         with transaction.atomic():
             order = SupervisionOrder.objects.create(
-                number=f"DB-TMP-{clock.now().timestamp()}-{trigger_key or ''}"[:40], department=department,
+                number=f"DB-TMP-{uuid.uuid4().hex}", department=department,
                 jurisdiction=jurisdiction, task=task, reason=reason, deadline=deadline, issued_by=by,
                 trigger_key=trigger_key)
     except IntegrityError:  # another worker issued it in the meantime

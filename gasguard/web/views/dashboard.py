@@ -47,7 +47,8 @@ def dashboard_data(user):
     for row in hazards.order_by().values("jurisdiction_id").annotate(**counts):
         codes = nodes[row["jurisdiction_id"]].path.split("/")
         area = by_code.get(codes[1]) if len(codes) > 2 else nodes[row["jurisdiction_id"]]
-        acc = areas.setdefault(area.pk, {"name": area.name, "code": area.code, "total": 0, "closed": 0,
+        acc = areas.setdefault(area.pk, {"name": area.name, "short": area.display_name, "code": area.code,
+                                         "total": 0, "closed": 0,
                                          "overdue": 0, "major_open": 0})
         for k in ("total", "closed", "overdue", "major_open"):
             acc[k] += row[k]

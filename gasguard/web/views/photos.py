@@ -1,18 +1,32 @@
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.exceptions import AuthenticationFailed
 
 from gasguard.hazards.models import Hazard
 from gasguard.inspections.models import Inspection, Photo
 from gasguard.org.scope import hazard_q, inspection_q
 
 
-@login_required
+def _user(request):
+    """The browser's session, or the API's token: the API hands out these photo addresses."""
+    if request.user.is_authenticated:
+        return request.user
+    try:
+        found = TokenAuthentication().authenticate(request)
+    except AuthenticationFailed:
+        return None
+    return found[0] if found else None
+
+
 def photo(request, pk):
     """Evidence photos are shown only to those who may see the hazard or inspection they belong to."""
+    user = _user(request)
+    if user is None:
+        return redirect_to_login(request.get_full_path())
     photo = Photo.objects.filter(pk=pk).select_related("hazard_event", "inspection").first()
     if photo is None:
         raise Http404
-    user = request.user
     allowed = False
     if photo.hazard_event_id:
         allowed = Hazard.objects.filter(hazard_q(user), pk=photo.hazard_event.hazard_id).exists()

@@ -19,7 +19,7 @@
     animation: false, tooltip: {trigger: "axis"},
     grid: {left: 90, right: 24, top: 10, bottom: 24},
     xAxis: {type: "value", max: 100},
-    yAxis: {type: "category", data: areas.map(function (a) { return a.name; }).reverse(), axisLabel: {fontSize: 11}},
+    yAxis: {type: "category", data: areas.map(function (a) { return a.short || a.name; }).reverse(), axisLabel: {fontSize: 11}},
     series: [{name: L.rate, type: "bar", data: areas.map(function (a) { return a.rate; }).reverse(),
               itemStyle: {color: "#2874a6"}}]
   });

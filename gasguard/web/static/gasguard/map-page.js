@@ -8,7 +8,9 @@
   var form = document.getElementById("map-filter");
   var counter = document.getElementById("map-count");
   function load() {
-    var q = new URLSearchParams(new FormData(form)).toString();
+    var params = new URLSearchParams();
+    new FormData(form).forEach(function (v, k) { if (v) params.append(k, v); });
+    var q = params.toString();
     fetch("/map/points.json?" + q, {credentials: "same-origin"}).then(function (r) { return r.json(); })
       .then(function (d) {
         siteLayer.clearLayers(); hazardLayer.clearLayers();

@@ -1,0 +1,51 @@
+"""Fixtures shared by every test: the personas of DESIGN.md 'Who uses it', and a throw-away media folder.
+
+The reference data (departments, jurisdictions, tasks, check items) is loaded by `migrate` (post_migrate), so it
+is already in the test database.
+"""
+import shutil
+import tempfile
+
+import pytest
+from django.db import transaction
+from django.test import override_settings
+
+from gasguard.utilities import testing
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_settings():
+    """Evidence photos (and static files) go to temporary folders; passwords hash fast (the real hasher is deliberately slow)."""
+    media = tempfile.mkdtemp(prefix="gasguard-test-media-")
+    static = tempfile.mkdtemp(prefix="gasguard-test-static-")  # an existing STATIC_ROOT keeps WhiteNoise quiet
+    with override_settings(MEDIA_ROOT=media, STATIC_ROOT=static,
+                           PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+    shutil.rmtree(media, ignore_errors=True)
+    shutil.rmtree(static, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def _persona_pks(django_db_setup, django_db_blocker):
+    """The personas, created once per test module (like Django's setUpTestData): inside a transaction that is
+    rolled back when the module ends, while each test runs in its own savepoint within it. (So a module that uses
+    personas must not also hold `transactional_db` tests: those need the connection outside any transaction.)"""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            pks = testing.create_personas()
+        except BaseException:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            raise
+    yield pks
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
+def personas(db, _persona_pks) -> testing.Personas:
+    """Fresh objects for the module's personas (a test's database changes are rolled back after it)."""
+    return testing.load_personas(_persona_pks)
