@@ -1,5 +1,6 @@
 """Checklists for a site and the routing of a failed item to its lead and co-units."""
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import prefetch_related_objects
 
 from gasguard.org.models import Department
 
@@ -8,8 +9,9 @@ from .models import CheckItem
 
 def checklist_for(site) -> list[CheckItem]:
     """The active items that apply to `site`, by its type and attributes, in catalog order."""
-    items = CheckItem.objects.filter(is_active=True).prefetch_related("lead_units", "co_units")
-    return [item for item in items if item.applies_to(site)]
+    items = [item for item in CheckItem.objects.filter(is_active=True) if item.applies_to(site)]
+    prefetch_related_objects(items, "lead_units", "co_units")  # only for the items that apply
+    return items
 
 
 def unit_for_territory(group: str, jurisdiction) -> Department:

@@ -271,8 +271,9 @@ class DemoBuilder:
         self.scale = scale
         self.log = log
         self.tz = timezone.get_default_timezone()
-        self.end = timezone.now() - timedelta(minutes=2)
-        self.today = timezone.localdate(self.end)
+        # History runs up to the start of today (local), so a seed gives the same data all day long.
+        self.today = timezone.localdate(timezone.now())
+        self.end = datetime.combine(self.today, time(0, 0), self.tz).astimezone(UTC)
         self.used_names: set[str] = set()
         self.site_names: set[str] = set()
         self.photo_no = 0

@@ -10,9 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from gasguard.hazards import services
-from gasguard.hazards.choices import Action
+from gasguard.hazards.choices import Action, LookBackResult
 from gasguard.hazards.models import Hazard, HazardEvent
-from gasguard.org.scope import hazard_q
+from gasguard.org.scope import can_verify, hazard_q
 
 
 def _hazard(request, pk):
@@ -24,9 +24,16 @@ def _hazard(request, pk):
     return get_object_or_404(qs, pk=pk)
 
 
+def _pending_lookback(hazard, user):
+    if not can_verify(user):
+        return None
+    return hazard.lookbacks.filter(result=LookBackResult.PENDING).first()
+
+
 def _render(request, hazard, errors=None, form_action=None, status=200):
     return render(request, "web/hazard.html", {
         "h": hazard, "actions": services.allowed_actions(hazard, request.user), "A": Action,
+        "lookback": _pending_lookback(hazard, request.user),
         "errors": errors or {}, "form_action": form_action, "post": request.POST if errors else {},
         "territorial_unit": hazard.jurisdiction.territorial_unit(),
     }, status=status)
@@ -62,6 +69,10 @@ def hazard_action(request, pk, action):
                                                    responsible_phone=post.get("responsible_phone", ""),
                                                    note=post.get("note", "")),
     }
+    lookback = _pending_lookback(hazard, by)
+    if lookback is not None:
+        verbs["lookback"] = lambda: services.record_lookback(lookback, by=by, rebound=post.get("rebound") == "1",
+                                                             note=post.get("note", ""))
     if action not in verbs:
         raise Http404
     try:
@@ -71,5 +82,5 @@ def hazard_action(request, pk, action):
         return _render(request, _hazard(request, pk), errors=errors, form_action=action, status=400)
     except PermissionDenied as exc:
         return _render(request, _hazard(request, pk), errors={"__all__": [str(exc)]}, form_action=action, status=403)
-    messages.success(request, f"已完成：{Action(action).label}")
+    messages.success(request, "已记录回头看结果" if action == "lookback" else f"已完成：{Action(action).label}")
     return redirect("hazard", pk=pk)

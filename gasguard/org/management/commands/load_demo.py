@@ -1,4 +1,5 @@
 """gasguard load_demo: the demo district, its accounts and its campaign history (see gasguard.org.demo)."""
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from gasguard.catalog.models import CheckItem
@@ -36,6 +37,7 @@ class Command(BaseCommand):
             raise CommandError(f"以下账号已存在，与演示账号重名：{'、'.join(taken)}")
 
         summary = demo.load(seed=seed, scale=scale, log=self.stdout.write)
+        call_command("load_outlines", stdout=self.stdout)  # the demo's approximate outlines for the map
 
         self.stdout.write(self.style.SUCCESS(f"演示数据载入完成，用时 {summary.seconds:.1f} 秒。"))
         self.stdout.write("  " + "，".join(f"{k} {v}" for k, v in summary.counts.items()))
