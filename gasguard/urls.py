@@ -9,5 +9,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("imports/", include("gasguard.imports.urls")),
+    path("cylinders/", include("gasguard.cylinders.urls")),
     path("", include("gasguard.web.urls")),
 ]

@@ -60,10 +60,8 @@ def ledger_export(request):
     """Exactly the filtered rows, written row by row in openpyxl's write-only mode to a temporary file (flat
     memory whatever the row count), then streamed."""
     _, qs, _ = filtered_hazards(request)
-    severity = dict(Severity.choices)
-    state = dict(State.choices)
-    source = dict(Source.choices)
-    site_type = dict(SiteType.choices)
+    # Labels are lazy translations; openpyxl needs plain strings.
+    severity, state, source, site_type = ({k: str(v) for k, v in c.choices} for c in (Severity, State, Source, SiteType))
     co_names = {}
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("隐患台账")
