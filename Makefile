@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install migrate demo run test lint bench clean
+.PHONY: install migrate demo run test lint system-deps bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,8 +31,24 @@ run: demo
 lint: install
 	$(BIN)/ruff check gasguard
 
-test: lint
+# Chromium and the CJK fonts for the browser tests (gasguard/web/tests); a no-op when they are there.
+system-deps:
+	bash scripts/install-system-deps.sh
+
+test: lint system-deps
 	$(BIN)/python -m pytest
+
+# Benchmarks at district scale (gasguard/bench): JSON in bench-results/ledger-<db>.json. PostgreSQL: a throw-away
+# database gasguard_bench on 127.0.0.1:5432 (user postgres), or BENCH_PG_ARGS="--database-url postgres://…".
+BENCH := DJANGO_SETTINGS_MODULE=gasguard.bench.settings $(BIN)/gasguard bench
+BENCH_HAZARDS ?= 1000000
+BENCH_SQLITE_HAZARDS ?= 100000
+BENCH_PG_ARGS ?=
+
+bench: install
+	mkdir -p bench-results var
+	$(BENCH) ledger --db sqlite --hazards $(BENCH_SQLITE_HAZARDS) --baseline 0 --out bench-results/ledger-sqlite.json
+	$(BENCH) ledger --db postgresql --hazards $(BENCH_HAZARDS) $(BENCH_PG_ARGS) --out bench-results/ledger-postgresql.json
 
 clean:
 	rm -rf $(VENV) var

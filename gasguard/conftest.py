@@ -13,6 +13,11 @@ from django.test import override_settings
 from gasguard.utilities import testing
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "browser: drives the real pages in headless Chromium (gasguard/web/tests); "
+                                       "`-m 'not browser'` leaves them out")
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _test_settings():
     """Evidence photos (and static files) go to temporary folders; passwords hash fast (the real hasher is deliberately slow)."""

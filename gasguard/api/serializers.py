@@ -7,7 +7,7 @@ from rest_framework import serializers
 from gasguard.audit.models import AuditRecord
 from gasguard.campaign.models import SupervisionOrder, Task
 from gasguard.catalog.choices import Severity
-from gasguard.catalog.models import CheckItem
+from gasguard.catalog.models import CheckItem, plain
 from gasguard.hazards.choices import Source
 from gasguard.hazards.models import Hazard, HazardEvent, LookBack
 from gasguard.inspections.models import Inspection, InspectionItem, Photo
@@ -84,7 +84,7 @@ class CheckItemSerializer(serializers.ModelSerializer):
         if not obj.has_measure:
             return None
         return {"quantity": obj.measure_quantity, "label": obj.measure_label, "unit": obj.measure_unit,
-                "op": obj.measure_op, "limit": str(obj.measure_limit.normalize()), "exempt_if": obj.exempt_if}
+                "op": obj.measure_op, "limit": plain(obj.measure_limit), "exempt_if": obj.exempt_if}
 
 
 class TaskSerializer(serializers.ModelSerializer):

@@ -16,6 +16,11 @@ _OPS = {
 }
 
 
+def plain(number: Decimal) -> str:
+    """2.500 → "2.5", 100.000 → "100" (never "1E+2")."""
+    return format(number.normalize(), "f")
+
+
 class CheckItem(models.Model):
     code = models.CharField(_("编码"), max_length=30, unique=True)
     text = models.TextField(_("检查内容"))
@@ -89,4 +94,4 @@ class CheckItem(models.Model):
     def rule_text(self):
         if not self.has_measure:
             return ""
-        return f"{self.measure_label} {self.get_measure_op_display()} {self.measure_limit.normalize()} {self.measure_unit}"
+        return f"{self.measure_label} {self.get_measure_op_display()} {plain(self.measure_limit)} {self.measure_unit}"

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from gasguard.audit import services as audit
+from gasguard.catalog.models import plain
 from gasguard.catalog.services import checklist_for, route
 from gasguard.hazards import services as hazards
 from gasguard.hazards.choices import Source
@@ -119,7 +120,7 @@ def record_inspection(*, site, by, answers: list[ItemAnswer], signature: str, ki
         if result != Result.FAIL:
             continue
         lead, co = route(item, site)
-        measured = f"（实测{item.measure_label}{value.normalize()}{item.measure_unit}，要求{item.rule_text()}）" \
+        measured = f"（实测{item.measure_label}{plain(value)}{item.measure_unit}，要求{item.rule_text()}）" \
             if value is not None and item.has_measure else ""
         found.append(hazards.register(
             site=site, description=f"{item.text}{measured}{'：' + answer.note if answer.note else ''}",

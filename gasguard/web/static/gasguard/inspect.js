@@ -48,7 +48,7 @@
     navigator.geolocation.getCurrentPosition(function (p) {
       document.getElementById("lat").value = p.coords.latitude.toFixed(6);
       document.getElementById("lon").value = p.coords.longitude.toFixed(6);
-      geo.textContent = "📍 " + p.coords.latitude.toFixed(5) + ", " + p.coords.longitude.toFixed(5);
+      geo.textContent = "位置：" + p.coords.latitude.toFixed(5) + ", " + p.coords.longitude.toFixed(5);
     }, function () { geo.textContent = geo.dataset.fail || "未能获取位置（可不填）"; }, {timeout: 8000});
   } else { geo.textContent = "未能获取位置（可不填）"; }
   // Signature pad: pointer events cover finger, pen and mouse.

@@ -1,7 +1,6 @@
 // 一张图: sites (small grey dots) and open hazards (coloured by severity and state, overdue outlined in black).
 (function () {
   var map = GasMap.base("map").setView(GasMap.cfg.center, GasMap.cfg.zoom);
-  GasMap.outlines(map);
   var siteLayer = L.layerGroup().addTo(map), hazardLayer = L.layerGroup().addTo(map);
   var colours = {major: "#c0392b", general: "#e67e22"};
   var stateFill = {open: 1.0, rectifying: 0.75, controlled: 0.6, submitted: 0.4};
@@ -32,5 +31,6 @@
       });
   }
   form.addEventListener("change", load);
-  load();
+  // Outlines first: on one canvas the last-drawn layer takes the clicks, and it must be the markers.
+  GasMap.outlines(map).then(load, load);
 })();

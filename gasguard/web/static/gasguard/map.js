@@ -52,8 +52,10 @@ var GasMap = (function () {
     if (!el || !el.dataset.lat) { if (el) el.textContent = "—"; return; }
     var p = show(parseFloat(el.dataset.lat), parseFloat(el.dataset.lon));
     var map = base(id, {zoomControl: true}).setView(p, 14);
-    L.circleMarker(p, {radius: 9, color: "#c0392b", fillOpacity: 0.8}).bindTooltip(el.dataset.name).addTo(map);
-    outlines(map);
+    function marker() {
+      L.circleMarker(p, {radius: 9, color: "#c0392b", fillOpacity: 0.8}).bindTooltip(el.dataset.name).addTo(map);
+    }
+    outlines(map).then(marker, marker);
   }
   return {cfg: cfg, show: show, base: base, outlines: outlines, mini: mini, wgsToGcj: wgsToGcj};
 })();
