@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "gasguard.hazards",
     "gasguard.catalog.apps.CatalogConfig",
     "gasguard.imports",
+    "gasguard.cylinders",
     "gasguard.web",
 ]
 
@@ -144,9 +145,22 @@ MAP_ZOOM = 10
 LOOKBACK_SAMPLE_RATE = float(os.environ.get("LOOKBACK_SAMPLE_RATE", "0.1"))
 LOOKBACK_MIN_SAMPLE = int(os.environ.get("LOOKBACK_MIN_SAMPLE", "5"))
 
+# Cylinders (一瓶一码): periodic inspection every 4 years (GB/T 8334); design service life 8 years, extendable to 12
+# only after a passed inspection (GB 5842); a gate check opens the way for one filling within this many minutes.
+CYLINDER_INSPECTION_PERIOD_YEARS = int(os.environ.get("CYLINDER_INSPECTION_PERIOD_YEARS", "4"))
+CYLINDER_SERVICE_LIFE_YEARS = int(os.environ.get("CYLINDER_SERVICE_LIFE_YEARS", "8"))
+CYLINDER_MAX_SERVICE_LIFE_YEARS = int(os.environ.get("CYLINDER_MAX_SERVICE_LIFE_YEARS", "12"))
+CYLINDER_GATE_CHECK_VALID_MINUTES = int(os.environ.get("CYLINDER_GATE_CHECK_VALID_MINUTES", "30"))
+CYLINDER_OFFLINE_MAX_AGE_DAYS = int(os.environ.get("CYLINDER_OFFLINE_MAX_AGE_DAYS", "30"))
+CYLINDER_DELIVERY_HAZARD_DAYS = int(os.environ.get("CYLINDER_DELIVERY_HAZARD_DAYS", "7"))
+# Key for buyers' ID numbers at rest (Fernet, derived by SHA-256); falls back to SECRET_KEY. Changing it makes the
+# stored numbers unreadable: set it once per installation and keep it with the database backups' keys.
+CYLINDER_PII_KEY = os.environ.get("CYLINDER_PII_KEY", "")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+

@@ -19,5 +19,6 @@ router.register("audit-records", views.AuditRecordViewSet)
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
+    path("cylinders/", include("gasguard.cylinders.api.urls")),
     path("", include(router.urls)),
 ]

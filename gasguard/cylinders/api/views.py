@@ -1,0 +1,396 @@
+"""The cylinder chain's API under /api/v1/cylinders/. Every lookup is cut to the user's scope (404 otherwise); every
+write goes through cylinders.services."""
+import json
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.decorators import api_view
+from rest_framework.response import Response
+
+from gasguard.org.models import Enterprise, Jurisdiction
+from gasguard.org.scope import site_q
+from gasguard.sites.models import Site
+
+from .. import codes, services, trace
+from ..models import Customer, Cylinder, Delivery, Filling, Sale, Worker
+from ..scope import customer_q, cylinder_q, sale_q, station_record_q
+from . import serializers as s
+
+
+def _valid(serializer_class, request):
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def cylinder_or_404(user, code) -> Cylinder:
+    code = codes.normalise(code)
+    problem = codes.code_error(code)
+    if problem:
+        raise ValidationError({"code": problem})
+    return get_object_or_404(Cylinder.objects.filter(cylinder_q(user)).select_related("owner"), code=code)
+
+
+def station_or_404(user, pk) -> Site:
+    return get_object_or_404(Site.objects.filter(site_q(user)).select_related("enterprise", "jurisdiction"), pk=pk)
+
+
+def _enterprise_for(user, pk):
+    """The enterprise a write is for: the user's own, or (for the office) the one named."""
+    if pk is None:
+        if not user.enterprise_id:
+            raise ValidationError({"enterprise": "请指定企业"})
+        return user.enterprise
+    return get_object_or_404(Enterprise, pk=pk)
+
+
+def _worker(enterprise, pk, field):
+    worker = Worker.objects.filter(pk=pk, enterprise=enterprise).first()
+    if worker is None:
+        raise ValidationError({field: "本企业没有该人员"})
+    return worker
+
+
+def refused_response(exc: services.Refused):
+    return Response({"allowed": False, "reasons": exc.as_list()}, status=status.HTTP_400_BAD_REQUEST)
+
+
+# --- registry -----------------------------------------------------------------------------------------------------
+
+class CylinderList(generics.ListCreateAPIView):
+    serializer_class = s.CylinderSerializer
+    filterset_fields = ["status", "model", "owner"]
+    search_fields = ["code", "maker_serial"]
+    ordering_fields = ["id", "next_inspection_due", "service_life_ends"]
+
+    def get_queryset(self):
+        return Cylinder.objects.filter(cylinder_q(self.request.user)).select_related("owner").order_by("id")
+
+    @extend_schema(request=s.CylinderRegisterSerializer, responses={201: s.CylinderSerializer})
+    def post(self, request):
+        serializer = s.CylinderRegisterSerializer(data={"owner": request.user.enterprise_id, **request.data})
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        owner = get_object_or_404(Enterprise, pk=data.pop("owner"))
+        cylinder = services.register_cylinder(owner=owner, by=request.user, **data)
+        return Response(s.CylinderSerializer(cylinder).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(responses=s.CylinderSerializer)
+@api_view(["GET"])
+def cylinder_detail(request, code):
+    return Response(s.CylinderSerializer(cylinder_or_404(request.user, code)).data)
+
+
+@extend_schema(responses={200: OpenApiResponse(description="气瓶全生命周期事件，按时间排序")})
+@api_view(["GET"])
+def cylinder_trace(request, code):
+    cylinder = cylinder_or_404(request.user, code)
+    return Response({"cylinder": s.CylinderSerializer(cylinder).data, "events": trace.cylinder_trace(cylinder)})
+
+
+@extend_schema(request=s.StatusChangeSerializer, responses=s.CylinderSerializer)
+@api_view(["POST"])
+def cylinder_status(request, code):
+    data = _valid(s.StatusChangeSerializer, request)
+    cylinder = services.change_status(cylinder_or_404(request.user, code), to_status=data["status"],
+                                      reason=data["reason"], by=request.user)
+    return Response(s.CylinderSerializer(cylinder).data)
+
+
+@extend_schema(request=s.PeriodicInspectionSerializer, responses=s.CylinderSerializer)
+@api_view(["POST"])
+def cylinder_inspection(request, code):
+    data = _valid(s.PeriodicInspectionSerializer, request)
+    cylinder = cylinder_or_404(request.user, code)
+    services.record_periodic_inspection(cylinder, by=request.user, **data)
+    cylinder.refresh_from_db()
+    return Response(s.CylinderSerializer(cylinder).data)
+
+
+# --- the gate and filling -----------------------------------------------------------------------------------------
+
+@extend_schema(request=s.GateCheckInSerializer, responses=s.GateCheckSerializer,
+               description="充装站读码器：允许或拒绝充装，并给出全部拒绝原因；每次检查均留存记录。")
+@api_view(["POST"])
+def gate_check(request):
+    data = _valid(s.GateCheckInSerializer, request)
+    station = station_or_404(request.user, data["station"])
+    check = services.gate_check(code=data["code"], station=station, by=request.user,
+                                checked_at=data.get("checked_at"), client_id=data.get("client_id"))
+    return Response(s.GateCheckSerializer(check).data, status=status.HTTP_201_CREATED)
+
+
+class FillingList(generics.ListCreateAPIView):
+    serializer_class = s.FillingSerializer
+    filterset_fields = ["station", "cylinder", "offline"]
+
+    def get_queryset(self):
+        return (Filling.objects.filter(station_record_q(self.request.user))
+                .select_related("cylinder", "operator").order_by("-filled_at", "-id"))
+
+    @extend_schema(request=s.FillingInSerializer, responses={201: s.FillingSerializer})
+    def post(self, request):
+        data = _valid(s.FillingInSerializer, request)
+        station = station_or_404(request.user, data["station"])
+        filling = services.record_filling(
+            gate_check_id=data["gate_check"], code=data["code"], station=station,
+            operator=_worker(station.enterprise, data["operator"], "operator"), net_weight_kg=data["net_weight_kg"],
+            pre_checks=data["pre_checks"], post_checks=data["post_checks"], by=request.user,
+            filled_at=data.get("filled_at"), client_id=data.get("client_id"))
+        return Response(s.FillingSerializer(filling).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(request=s.OfflineBatchSerializer, responses={200: OpenApiResponse(description="逐条结果")},
+               description="离线补传：按终端记录编号（client_id）去重，重复上传不新增记录。")
+@api_view(["POST"])
+def offline_batch(request):
+    data = _valid(s.OfflineBatchSerializer, request)
+    station = station_or_404(request.user, data["station"])
+    results = services.upload_offline_batch(station=station, records=data["records"], by=request.user)
+    return Response({
+        "created": sum(r.outcome == "created" for r in results),
+        "duplicates": sum(r.outcome == "duplicate" for r in results),
+        "rejected": sum(r.outcome == "rejected" for r in results),
+        "results": [r.__dict__ for r in results]})
+
+
+@extend_schema(responses=s.FillingSerializer(many=True))
+@api_view(["GET"])
+def station_filled(request, pk):
+    station = station_or_404(request.user, pk)
+    rows = trace.filled_at_station(station).filter(station_record_q(request.user))[:500]
+    return Response(s.FillingSerializer(rows, many=True).data)
+
+
+@extend_schema(request=s.BlockSerializer, responses={200: OpenApiResponse(description="锁定记录")})
+@api_view(["POST"])
+def station_block(request, pk):
+    data = _valid(s.BlockSerializer, request)
+    block = services.block_station(station_or_404(request.user, pk), reason=data["reason"], by=request.user)
+    return Response({"id": block.pk, "station": pk, "reason": block.reason, "blocked_at": block.blocked_at})
+
+
+@extend_schema(request=None, responses={200: OpenApiResponse(description="已解除")})
+@api_view(["POST"])
+def station_unblock(request, pk):
+    block = services.lift_block(station_or_404(request.user, pk), by=request.user)
+    return Response({"station": pk, "lifted": block is not None})
+
+
+# --- people, buyers, sales, deliveries, returns -------------------------------------------------------------------
+
+class WorkerList(generics.ListCreateAPIView):
+    serializer_class = s.WorkerSerializer
+    filterset_fields = ["role", "enterprise"]
+
+    def get_queryset(self):
+        return Worker.objects.filter(_own_q(self.request.user)).order_by("id")
+
+    @extend_schema(request=s.WorkerInSerializer, responses={201: s.WorkerSerializer})
+    def post(self, request):
+        data = _valid(s.WorkerInSerializer, request)
+        enterprise = _enterprise_for(request.user, data.pop("enterprise", None))
+        worker = services.register_worker(enterprise=enterprise, by=request.user, **data)
+        return Response(s.WorkerSerializer(worker).data, status=status.HTTP_201_CREATED)
+
+
+def _own_q(user):
+    """Enterprise people: the enterprise's own; the regulators see all."""
+    from ..scope import _all
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    if _all(user):
+        return Q()
+    return Q(enterprise_id=user.enterprise_id) if user.enterprise_id else Q(pk__in=[])
+
+
+class CustomerList(generics.ListCreateAPIView):
+    serializer_class = s.CustomerSerializer
+    filterset_fields = ["kind", "enterprise", "site"]
+    search_fields = ["name", "address", "credit_code"]
+
+    def get_queryset(self):
+        return Customer.objects.filter(customer_q(self.request.user)).select_related("enterprise").order_by("id")
+
+    @extend_schema(request=s.CustomerInSerializer, responses={201: s.CustomerSerializer})
+    def post(self, request):
+        data = _valid(s.CustomerInSerializer, request)
+        enterprise = _enterprise_for(request.user, data.pop("enterprise", None))
+        site = None
+        if data.get("site"):
+            # A buyer's site belongs to the buyer, not to the seller: any registered site may be named.
+            site = get_object_or_404(Site.objects.select_related("jurisdiction"), pk=data.pop("site"))
+        jurisdiction = None
+        if data.get("jurisdiction"):
+            value = data.pop("jurisdiction")
+            jurisdiction = Jurisdiction.objects.filter(
+                Q(code=value) | Q(pk=int(value) if str(value).isdigit() else None)).first()
+            if jurisdiction is None:
+                raise ValidationError({"jurisdiction": "属地不存在"})
+        data.pop("site", None)
+        data.pop("jurisdiction", None)
+        customer = services.register_customer(enterprise=enterprise, by=request.user, site=site,
+                                              jurisdiction=jurisdiction, **data)
+        return Response(s.CustomerSerializer(customer, context={"request": request}).data,
+                        status=status.HTTP_201_CREATED)
+
+
+def customer_or_404(user, pk) -> Customer:
+    return get_object_or_404(Customer.objects.filter(customer_q(user)).select_related("enterprise"), pk=pk)
+
+
+@extend_schema(responses=s.CustomerSerializer)
+@api_view(["GET"])
+def customer_detail(request, pk):
+    return Response(s.CustomerSerializer(customer_or_404(request.user, pk), context={"request": request}).data)
+
+
+@extend_schema(request=None, responses={200: OpenApiResponse(description="完整身份证号码（查看留痕）")})
+@api_view(["POST"])
+def customer_reveal_id(request, pk):
+    customer = customer_or_404(request.user, pk)
+    return Response({"id": customer.pk, "id_number": services.reveal_id_number(customer, by=request.user)})
+
+
+@extend_schema(responses={200: OpenApiResponse(description="该用户收到的气瓶")})
+@api_view(["GET"])
+def customer_received(request, pk):
+    customer = customer_or_404(request.user, pk)
+    rows = trace.received_by(customer)[:500]
+    return Response([{"sale": i.sale.number, "sold_at": i.sale.sold_at, "seller": str(i.sale.seller),
+                      "code": i.cylinder.code, "model": i.cylinder.model,
+                      "delivered_at": getattr(getattr(i.sale, "delivery", None), "delivered_at", None)}
+                     for i in rows])
+
+
+class SaleList(generics.ListCreateAPIView):
+    serializer_class = s.SaleSerializer
+    filterset_fields = ["seller", "customer"]
+    search_fields = ["number"]
+
+    def get_queryset(self):
+        return (Sale.objects.filter(sale_q(self.request.user)).select_related("seller", "customer")
+                .prefetch_related(Prefetch("cylinders", queryset=Cylinder.objects.only("id", "code")))
+                .order_by("-sold_at", "-id"))
+
+    @extend_schema(request=s.SaleInSerializer, responses={201: s.SaleSerializer})
+    def post(self, request):
+        data = _valid(s.SaleInSerializer, request)
+        customer = customer_or_404(request.user, data["customer"])
+        seller = customer.enterprise
+        try:
+            sale = services.sell(seller=seller, customer=customer, codes_sold=data["codes"],
+                                 courier=_worker(seller, data["courier"], "courier"),
+                                 safety_checker=_worker(seller, data["safety_checker"], "safety_checker"),
+                                 by=request.user, usage_address=data["usage_address"], sold_at=data.get("sold_at"))
+        except services.Refused as exc:
+            return refused_response(exc)
+        return Response(s.SaleSerializer(sale).data, status=status.HTTP_201_CREATED)
+
+
+def sale_or_404(user, pk) -> Sale:
+    return get_object_or_404(Sale.objects.filter(sale_q(user)).select_related("seller", "customer"), pk=pk)
+
+
+@extend_schema(responses=s.SaleSerializer)
+@api_view(["GET"])
+def sale_detail(request, pk):
+    return Response(s.SaleSerializer(sale_or_404(request.user, pk)).data)
+
+
+@extend_schema(request=s.DeliveryInSerializer, responses={201: s.DeliverySerializer})
+@api_view(["POST"])
+def sale_delivery(request, pk):
+    data = _valid(s.DeliveryInSerializer, request)
+    answers = data["answers"]
+    if isinstance(answers, str):  # multipart, with photos
+        try:
+            answers = json.loads(answers)
+        except ValueError:
+            answers = None
+    if not isinstance(answers, dict):
+        raise ValidationError({"answers": "安检结果须为对象（JSON）"})
+    delivery = services.deliver(sale=sale_or_404(request.user, pk), answers=answers,
+                                acknowledged_by=data["acknowledged_by"], by=request.user,
+                                delivered_at=data.get("delivered_at"), photos=request.FILES.getlist("photos"))
+    return Response(s.DeliverySerializer(delivery).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(responses={(200, "application/pdf"): OpenApiResponse(description="隐患整改通知书（PDF）")})
+@api_view(["GET"])
+def delivery_notice(request, pk):
+    delivery = get_object_or_404(Delivery.objects.filter(sale__in=Sale.objects.filter(sale_q(request.user))), pk=pk)
+    if not delivery.notice:
+        raise Http404
+    return FileResponse(delivery.notice.open("rb"), content_type="application/pdf",
+                        filename=f"整改通知书-{delivery.sale.number}.pdf")
+
+
+@extend_schema(request=s.ReturnInSerializer, responses={201: s.ReturnSerializer})
+@api_view(["POST"])
+def cylinder_return(request):
+    data = _valid(s.ReturnInSerializer, request)
+    cylinder_or_404(request.user, data["code"])
+    row = services.record_return(code=data["code"], by=request.user, returned_at=data.get("returned_at"))
+    return Response(s.ReturnSerializer(row).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(request={"multipart/form-data": {"type": "object", "properties": {
+    "file": {"type": "string", "format": "binary"}, "owner": {"type": "integer"}}}},
+    responses={201: OpenApiResponse(description="已登记数量"), 400: OpenApiResponse(description="逐行逐列的错误")})
+@api_view(["POST"])
+def cylinder_import(request):
+    from .. import bulk
+
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise ValidationError({"file": "请上传 .xlsx 文件"})
+    owner = _enterprise_for(request.user, request.data.get("owner") or None)
+    from ..scope import acts_for
+    if not acts_for(request.user, owner):
+        raise PermissionDenied("只能为本企业登记气瓶")
+    result = bulk.import_cylinders(upload, owner=owner, by=request.user)
+    if result.errors:
+        return Response({"created": 0, "errors": result.errors}, status=status.HTTP_400_BAD_REQUEST)
+    return Response({"created": len(result.created), "codes": [c.code for c in result.created]},
+                    status=status.HTTP_201_CREATED)
+
+
+@extend_schema(responses={200: OpenApiResponse(description="各类预警信号及其证据")})
+@api_view(["GET"])
+def cylinder_signals(request):
+    from .. import signals
+    from ..scope import is_regulator
+
+    if not is_regulator(request.user):
+        raise PermissionDenied("只有专班办公室和成员单位可以查看预警信号")
+    return Response(signals.all_signals())
+
+
+@extend_schema(responses={200: OpenApiResponse(description="该配送人员送达的气瓶")})
+@api_view(["GET"])
+def worker_deliveries(request, pk):
+    worker = get_object_or_404(Worker.objects.filter(_own_q(request.user)), pk=pk)
+    rows = trace.delivered_by(worker).filter(sale__in=Sale.objects.filter(sale_q(request.user)))[:500]
+    return Response([{"delivery": d.pk, "delivered_at": d.delivered_at, "sale": d.sale.number,
+                      "customer": d.sale.customer.name, "address": d.sale.usage_address,
+                      "codes": [c.code for c in d.sale.cylinders.all()], "failed": d.failed_count} for d in rows])
+
+
+@extend_schema(responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"):
+                          OpenApiResponse(description="气瓶批量登记模板")})
+@api_view(["GET"])
+def import_template(request):
+    from django.http import HttpResponse
+
+    from .. import bulk
+
+    response = HttpResponse(bulk.template(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="cylinders-template.xlsx"'
+    return response

@@ -1,0 +1,118 @@
+"""Bulk registration from Excel: every row is checked, then all are registered or none. Errors name the row and the
+column, as the ledger import does."""
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from openpyxl import Workbook, load_workbook
+
+from gasguard.audit import services as audit
+
+from . import services
+
+# (header, key, required)
+COLUMNS = [
+    ("气瓶编码", "code", False),
+    ("制造单位", "maker", True),
+    ("出厂编号", "maker_serial", True),
+    ("制造日期", "manufactured_on", True),
+    ("型号", "model", True),
+    ("公称充装量（kg）", "nominal_fill_kg", False),
+    ("上次定期检验日期", "last_inspected_on", False),
+]
+FIELD_COLUMN = {"code": "code", "maker_serial": "maker_serial", "maker": "maker", "manufactured_on": "manufactured_on",
+                "model": "model", "nominal_fill_kg": "nominal_fill_kg", "last_inspected_on": "last_inspected_on"}
+MAX_ROWS = 20000
+
+
+@dataclass
+class ImportResult:
+    created: list
+    errors: list
+
+
+def template() -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "气瓶"
+    ws.append([h for h, _, _ in COLUMNS])
+    ws.append(["", "天津某钢瓶厂", "SN0001", "2024-05-01", "YSP35.5", "", ""])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _date(value):
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip().replace("/", "-"))
+    except ValueError:
+        raise ValueError(f"日期“{value}”格式不正确（应为 2024-05-01）")
+
+
+def import_cylinders(upload, *, owner, by) -> ImportResult:
+    """Register every row of the workbook to `owner`, or none when any row has an error; errors are
+    {"row", "col", "header", "message"}."""
+    try:
+        ws = load_workbook(upload, read_only=True, data_only=True).worksheets[0]
+    except Exception:
+        return ImportResult([], [{"row": 0, "col": "", "header": "", "message": "无法读取该文件，请使用 .xlsx 模板"}])
+    rows = ws.iter_rows(values_only=True)
+    header = [str(h or "").strip() for h in next(rows, [])]
+    letters, errors = {}, []
+    for label, key, _ in COLUMNS:
+        if label in header:
+            letters[key] = chr(ord("A") + header.index(label)) if header.index(label) < 26 else "?"
+        elif key not in ("code", "nominal_fill_kg", "last_inspected_on"):
+            errors.append({"row": 1, "col": "", "header": label, "message": f"缺少“{label}”列"})
+    if errors:
+        return ImportResult([], errors)
+    created = []
+    with transaction.atomic():
+        for number, raw in enumerate(rows, start=2):
+            if number - 1 > MAX_ROWS:
+                errors.append({"row": number, "col": "", "header": "", "message": f"一次最多导入{MAX_ROWS}行"})
+                break
+            if not raw or all(v in (None, "") for v in raw):
+                continue
+            values = {key: raw[header.index(label)] if header.index(label) < len(raw) else None
+                      for label, key, _ in COLUMNS if key in letters}
+
+            def err(key, message, number=number):
+                label = next(h for h, k, _ in COLUMNS if k == key) if key in letters else ""
+                errors.append({"row": number, "col": letters.get(key, ""), "header": label, "message": message})
+
+            kwargs = {}
+            for label, key, required in COLUMNS:
+                value = values.get(key)
+                if isinstance(value, str):
+                    value = value.strip()
+                if value in (None, ""):
+                    if required:
+                        err(key, f"请填写{label}")
+                    continue
+                try:
+                    kwargs[key] = _date(value) if key in ("manufactured_on", "last_inspected_on") else str(value)
+                except ValueError as exc:
+                    err(key, str(exc))
+            if len(kwargs) < sum(1 for _, k, r in COLUMNS if r) or any(e["row"] == number for e in errors):
+                continue
+            try:
+                with transaction.atomic():
+                    created.append(services.register_cylinder(owner=owner, by=by, **kwargs))
+            except ValidationError as exc:
+                for field, messages in exc.message_dict.items():
+                    for message in messages:
+                        err(FIELD_COLUMN.get(field, ""), message)
+        if errors:
+            transaction.set_rollback(True)
+            return ImportResult([], errors)
+        audit.record("cylinders.import", owner, actor=by, extra={"count": len(created)})
+    return ImportResult(created, [])

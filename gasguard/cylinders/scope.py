@@ -1,0 +1,72 @@
+"""Who sees which cylinders, customers, sales and station records (DESIGN.md 'Who uses it'). Out of scope is not
+found (404). An enterprise sees its own; the office and the member departments (the regulators) see all; a street
+or zone sees what was sold or delivered in its area, and the stations in it."""
+from django.db.models import Q
+
+from gasguard.org.choices import Role
+from gasguard.org.scope import NOTHING
+
+
+def _all(user) -> bool:
+    return bool(user.is_superuser or user.role == Role.OFFICE
+                or (user.department_id and user.role in (Role.DEPARTMENT, Role.INSPECTOR)))
+
+
+def _area_path(user):
+    if user.jurisdiction_id and user.role in (Role.JURISDICTION, Role.INSPECTOR):
+        return user.jurisdiction.path
+    return None
+
+
+def _scope(user, *, own: str, area: str) -> Q:
+    if not user.is_authenticated:
+        return NOTHING
+    if _all(user):
+        return Q()
+    if user.role == Role.ENTERPRISE:
+        return Q(**{own: user.enterprise_id}) if user.enterprise_id else NOTHING
+    path = _area_path(user)
+    return Q(**{f"{area}path__startswith": path}) if path else NOTHING
+
+
+def cylinder_q(user) -> Q:
+    if not user.is_authenticated:
+        return NOTHING
+    if _all(user):
+        return Q()
+    if user.role == Role.ENTERPRISE:
+        return Q(owner_id=user.enterprise_id) if user.enterprise_id else NOTHING
+    path = _area_path(user)
+    if not path:
+        return NOTHING
+    from .models import SaleItem
+    # A subquery, not a join: the list needs no DISTINCT.
+    return Q(pk__in=SaleItem.objects.filter(sale__jurisdiction__path__startswith=path).values("cylinder_id"))
+
+
+def customer_q(user) -> Q:
+    return _scope(user, own="enterprise_id", area="jurisdiction__")
+
+
+def sale_q(user) -> Q:
+    return _scope(user, own="seller_id", area="jurisdiction__")
+
+
+def station_record_q(user) -> Q:
+    """Gate checks and fillings: the station's enterprise, or the station's area."""
+    return _scope(user, own="station__enterprise_id", area="station__jurisdiction__")
+
+
+def is_office(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or user.role == Role.OFFICE)
+
+
+def is_regulator(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or user.role in (Role.OFFICE, Role.DEPARTMENT))
+
+
+def acts_for(user, enterprise) -> bool:
+    """The enterprise's own users (or the office) may act in its name."""
+    if is_office(user):
+        return True
+    return user.is_authenticated and user.role == Role.ENTERPRISE and user.enterprise_id == enterprise.pk

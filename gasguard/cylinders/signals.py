@@ -1,0 +1,125 @@
+"""Signals for inspectors, each with its evidence: a station trying to fill cylinders it does not own; a cylinder
+filled again without having been delivered and returned (refilling outside the chain, 倒灌); a customer whose
+consumption is far above its peers; cylinders not seen for a long time; cylinders whose inspection or service life
+ends soon. Read-only: they point inspectors at places, they change nothing."""
+from collections import defaultdict
+from datetime import timedelta
+from statistics import median
+
+from django.db.models import Count, Max, Q
+
+from gasguard.utilities import clock
+
+from .choices import Status
+from .models import Cylinder, CylinderReturn, Filling, GateCheck, SaleItem
+
+
+def stations_filling_others(*, days=30, minimum=3) -> list[dict]:
+    since = clock.now() - timedelta(days=days)
+    rows = (GateCheck.objects.filter(checked_at__gte=since, reason_codes__contains="not_own")
+            .values("station_id", "station__name").annotate(attempts=Count("id"), last=Max("checked_at"))
+            .filter(attempts__gte=minimum).order_by("-attempts"))
+    result = []
+    for row in rows:
+        codes = list(GateCheck.objects.filter(station_id=row["station_id"], checked_at__gte=since,
+                                              reason_codes__contains="not_own")
+                     .order_by("-checked_at").values_list("code", flat=True)[:10])
+        result.append({"station": row["station_id"], "station_name": row["station__name"],
+                       "attempts": row["attempts"], "last": row["last"], "codes": codes})
+    return result
+
+
+def refilled_outside_chain(*, days=90) -> list[dict]:
+    """Two fillings of a cylinder with no return of it in between."""
+    since = clock.now() - timedelta(days=days)
+    fillings = list(Filling.objects.filter(filled_at__gte=since).order_by("cylinder_id", "filled_at")
+                    .values_list("cylinder_id", "filled_at", "station_id"))
+    returns = defaultdict(list)
+    for cylinder_id, at in CylinderReturn.objects.filter(
+            cylinder_id__in={f[0] for f in fillings}, returned_at__gte=since).values_list("cylinder_id",
+                                                                                         "returned_at"):
+        returns[cylinder_id].append(at)
+    found = []
+    for (c1, t1, _), (c2, t2, station) in zip(fillings, fillings[1:], strict=False):
+        if c1 == c2 and not any(t1 < r <= t2 for r in returns[c1]):
+            found.append({"cylinder": c2, "first_filled_at": t1, "filled_again_at": t2, "station": station})
+    codes = dict(Cylinder.objects.filter(pk__in={f["cylinder"] for f in found}).values_list("pk", "code"))
+    for f in found:
+        f["code"] = codes[f["cylinder"]]
+    return found
+
+
+def heavy_consumers(*, days=90, factor=3) -> list[dict]:
+    """Customers who received more than `factor` times the median kilograms of customers of their kind."""
+    since = clock.now() - timedelta(days=days)
+    totals = defaultdict(float)
+    kind = {}
+    for customer_id, customer_kind, site_type, kg in SaleItem.objects.filter(sale__sold_at__gte=since).values_list(
+            "sale__customer_id", "sale__customer__kind", "sale__customer__site__site_type", "cylinder__nominal_fill_kg"):
+        totals[customer_id] += float(kg)
+        kind[customer_id] = site_type or customer_kind
+    by_kind = defaultdict(list)
+    for customer_id, kg in totals.items():
+        by_kind[kind[customer_id]].append(kg)
+    found = []
+    for customer_id, kg in totals.items():
+        peers = by_kind[kind[customer_id]]
+        if len(peers) >= 3 and kg > factor * median(peers):
+            found.append({"customer": customer_id, "kind": kind[customer_id], "kg": kg, "peer_median_kg": median(peers)})
+    return sorted(found, key=lambda f: -f["kg"])
+
+
+def not_seen(*, days=180) -> list[dict]:
+    """Cylinders in service with no gate check, filling, sale or return for `days`."""
+    since = clock.now() - timedelta(days=days)
+    recent = (Q(gate_checks__checked_at__gte=since) | Q(fillings__filled_at__gte=since)
+              | Q(sale_items__sale__sold_at__gte=since) | Q(returns__returned_at__gte=since))
+    seen = Cylinder.objects.filter(recent).values("pk")
+    rows = (Cylinder.objects.filter(status=Status.IN_SERVICE, registered_at__lt=since).exclude(pk__in=seen)
+            .select_related("owner").order_by("id")[:1000])
+    return [{"cylinder": c.pk, "code": c.code, "owner": str(c.owner)} for c in rows]
+
+
+def ending_soon(*, days=30) -> list[dict]:
+    """Cylinders whose inspection date or service life ends within `days`, with the owner and the last customer."""
+    today = clock.today()
+    until = today + timedelta(days=days)
+    rows = list(Cylinder.objects.filter(status=Status.IN_SERVICE).filter(
+        Q(next_inspection_due__range=(today, until)) | Q(service_life_ends__range=(today, until)))
+        .select_related("owner").order_by("next_inspection_due")[:1000])
+    last_customer = {}
+    for cylinder_id, customer_id, name in (SaleItem.objects.filter(cylinder__in=rows).order_by("sale__sold_at")
+                                           .values_list("cylinder_id", "sale__customer_id", "sale__customer__name")):
+        last_customer[cylinder_id] = {"id": customer_id, "name": name}
+    return [{"cylinder": c.pk, "code": c.code, "owner": str(c.owner), "next_inspection_due": c.next_inspection_due,
+             "service_life_ends": c.service_life_ends, "last_customer": last_customer.get(c.pk)} for c in rows]
+
+
+def all_signals() -> dict:
+    return {"stations_filling_others": stations_filling_others(), "refilled_outside_chain": refilled_outside_chain(),
+            "heavy_consumers": heavy_consumers(), "not_seen": not_seen(), "ending_soon": ending_soon()}
+
+
+def queue_reminders(*, days=30) -> int:
+    """Queue a reminder to the owner and to the last customer of each cylinder whose inspection or service life ends
+    within `days`. Safe to run every day: a reminder already queued is not queued again."""
+    from .models import Reminder
+
+    today = clock.today()
+    rows = []
+    for signal in ending_soon(days=days):
+        cylinder = Cylinder.objects.select_related("owner").get(pk=signal["cylinder"])
+        for kind, due in ((Reminder.Kind.INSPECTION, cylinder.next_inspection_due),
+                          (Reminder.Kind.SERVICE_LIFE, cylinder.service_life_ends)):
+            if not (today <= due <= today + timedelta(days=days)):
+                continue
+            text = f"气瓶 {cylinder.code} 的{Reminder.Kind(kind).label}日为 {due:%Y-%m-%d}"
+            rows.append(Reminder(cylinder=cylinder, kind=kind, due_on=due, recipient=Reminder.Recipient.OWNER,
+                                 enterprise=cylinder.owner, message=text + "，请安排检验或报废。"))
+            if signal["last_customer"]:
+                rows.append(Reminder(cylinder=cylinder, kind=kind, due_on=due, recipient=Reminder.Recipient.CUSTOMER,
+                                     customer_id=signal["last_customer"]["id"],
+                                     message=text + "，到期后不得继续使用，请联系供气企业更换。"))
+    before = Reminder.objects.count()
+    Reminder.objects.bulk_create(rows, ignore_conflicts=True)
+    return Reminder.objects.count() - before

@@ -1,0 +1,162 @@
+"""Pages: the cylinder register, the station's gate page (a large green or red answer), one cylinder's life, what a
+customer received and what a station filled. Scoped like the API: out of scope is not found."""
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from gasguard.org.scope import site_q
+from gasguard.sites.choices import SiteType
+from gasguard.sites.models import Site
+
+from . import codes, services, trace
+from .checklist import points_for
+from .models import Customer, Cylinder, Filling, Sale, Worker
+from .scope import customer_q, cylinder_q, sale_q, station_record_q
+
+
+@login_required
+def index(request):
+    qs = Cylinder.objects.filter(cylinder_q(request.user)).select_related("owner").order_by("id")
+    q = codes.normalise(request.GET.get("q", ""))
+    if q:
+        qs = qs.filter(code__startswith=q)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "cylinders/index.html", {"page": page, "q": q})
+
+
+@login_required
+def gate(request):
+    """The station's gate: scan (or type) a code, see allow in green or refuse in red with every reason."""
+    stations = list(Site.objects.filter(site_q(request.user), site_type=SiteType.FILLING_STATION)
+                    .select_related("enterprise").order_by("name"))
+    context = {"stations": stations, "check": None, "error": ""}
+    if request.method == "POST":
+        station = next((s for s in stations if str(s.pk) == request.POST.get("station")), None)
+        if station is None:
+            raise Http404
+        try:
+            context["check"] = services.gate_check(code=request.POST.get("code", ""), station=station,
+                                                   by=request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            context["error"] = "；".join(getattr(exc, "messages", [str(exc)]))
+        context["station_id"] = station.pk
+    return render(request, "cylinders/gate.html", context)
+
+
+@login_required
+def cylinder_page(request, code):
+    code = codes.normalise(code)
+    if codes.code_error(code):
+        raise Http404
+    cylinder = get_object_or_404(Cylinder.objects.filter(cylinder_q(request.user)).select_related("owner"), code=code)
+    return render(request, "cylinders/trace.html", {"cylinder": cylinder, "events": trace.cylinder_trace(cylinder)})
+
+
+@login_required
+def customer_page(request, pk):
+    customer = get_object_or_404(Customer.objects.filter(customer_q(request.user)).select_related("enterprise"),
+                                 pk=pk)
+    return render(request, "cylinders/customer.html", {"customer": customer,
+                                                       "rows": trace.received_by(customer)[:500]})
+
+
+@login_required
+def station_page(request, pk):
+    station = get_object_or_404(Site.objects.filter(site_q(request.user), site_type=SiteType.FILLING_STATION), pk=pk)
+    rows = trace.filled_at_station(station).filter(station_record_q(request.user))[:500]
+    return render(request, "cylinders/station.html", {"station": station, "rows": rows,
+                                                      "block": services.active_block(station)})
+
+
+def scan(request, code):
+    """What the QR label opens, for anyone, without an account: who fills this cylinder, its last filling, its
+    inspection validity and whether it is fit for use. No personal data."""
+    from gasguard.utilities import clock
+
+    code = codes.normalise(code)
+    problem = codes.code_error(code)
+    cylinder = None if problem else Cylinder.objects.select_related("owner").filter(code=code).first()
+    if cylinder is None and not problem:
+        raise Http404
+    last = (Filling.objects.filter(cylinder=cylinder).select_related("station").order_by("-filled_at").first()
+            if cylinder else None)
+    today = clock.today()
+    return render(request, "cylinders/scan.html", {
+        "code": code, "problem": problem, "cylinder": cylinder, "last": last,
+        "fit": cylinder.fit_on(today) if cylinder else False,
+        "status": cylinder.get_status_display() if cylinder else ""}, status=400 if problem else 200)
+
+
+@login_required
+def labels(request):
+    """A4 sheets of QR labels for the cylinders in scope (those named in ?codes=A,B or, without it, up to 240)."""
+    from .labels import label_sheet
+
+    qs = Cylinder.objects.filter(cylinder_q(request.user)).select_related("owner").order_by("id")
+    wanted = [codes.normalise(c) for c in request.GET.get("codes", "").split(",") if c.strip()]
+    if wanted:
+        qs = qs.filter(code__in=wanted)
+    pdf = label_sheet(list(qs[:240]), base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="cylinder-labels.pdf"'
+    return response
+
+
+@login_required
+def deliver(request, pk):
+    """On the courier's phone: the safety check at the premises, item by item, photos, the user's signature."""
+    sale = get_object_or_404(Sale.objects.filter(sale_q(request.user)).select_related("customer", "seller"), pk=pk)
+    points = points_for(sale.customer.site or Site(site_type=SiteType.HOUSEHOLD))
+    errors, values = {}, {}
+    if request.method == "POST":
+        values = {p.key: request.POST.get(p.key, "") for p in points}
+        try:
+            delivery = services.deliver(sale=sale, answers={k: v for k, v in values.items() if v != ""},
+                                        acknowledged_by=request.POST.get("acknowledged_by", ""), by=request.user,
+                                        photos=request.FILES.getlist("photos"))
+        except ValidationError as exc:
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        else:
+            return render(request, "cylinders/delivered.html", {"sale": sale, "delivery": delivery,
+                                                                "hazards": delivery.hazards.all()})
+    return render(request, "cylinders/deliver.html", {"sale": sale, "points": points, "errors": errors,
+                                                      "values": values}, status=400 if errors else 200)
+
+
+@login_required
+def sell(request):
+    """The seller's counter: a registered buyer, the scanned codes, the courier and the safety checker; a refusal
+    shows every reason in red."""
+    from django.shortcuts import redirect
+
+    from .scope import acts_for
+
+    enterprise = request.user.enterprise
+    if enterprise is None or not acts_for(request.user, enterprise):
+        raise Http404
+    customers = Customer.objects.filter(enterprise=enterprise).order_by("name")
+    workers = Worker.objects.filter(enterprise=enterprise).order_by("role", "name")
+    context = {"customers": customers, "workers": workers, "reasons": [], "errors": {}, "post": request.POST}
+    if request.method == "POST":
+        customer = customers.filter(pk=request.POST.get("customer") or None).first()
+        courier = workers.filter(pk=request.POST.get("courier") or None).first()
+        checker = workers.filter(pk=request.POST.get("safety_checker") or None).first()
+        if customer is None:
+            context["errors"] = {"customer": ["请选择已登记的用户"]}
+        else:
+            try:
+                sale = services.sell(seller=enterprise, customer=customer, by=request.user, courier=courier,
+                                     safety_checker=checker, codes_sold=request.POST.get("codes", "").split(),
+                                     usage_address=request.POST.get("usage_address", ""))
+            except services.Refused as exc:
+                context["reasons"] = exc.as_list()
+            except ValidationError as exc:
+                context["errors"] = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+            else:
+                return redirect("cylinders_deliver", pk=sale.pk)
+    failed = bool(context["reasons"] or context["errors"])
+    return render(request, "cylinders/sell.html", context, status=400 if failed else 200)
