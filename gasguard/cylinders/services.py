@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from gasguard.audit import services as audit
+from gasguard.catalog.models import plain
 from gasguard.hazards import services as hazard_services
 from gasguard.hazards.choices import Source
 from gasguard.hazards.models import Hazard
@@ -759,7 +760,7 @@ def deliver(*, sale, answers: dict, acknowledged_by: str, by, delivered_at=None,
         if ok is not False:
             continue
         item, lead, co = _route(point, site)
-        measured = f"（实测{number.normalize()}{point.unit}，要求不超过{point.limit.normalize()}{point.unit}）" \
+        measured = f"（实测{plain(number)}{point.unit}，要求不超过{plain(point.limit)}{point.unit}）" \
             if number is not None else ""
         days = item.deadline_days if item else setting("CYLINDER_DELIVERY_HAZARD_DAYS", 7)
         found.append(hazard_services.register(
