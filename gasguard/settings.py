@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "gasguard.imports",
     "gasguard.cylinders",
     "gasguard.web",
+    "gasguard.monitoring",
 ]
 
 MIDDLEWARE = [
@@ -164,3 +165,26 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
+# City-lifeline monitoring (gasguard.monitoring; see its README section). MQTT topics: <prefix>/<device code>/up.
+MQTT_URL = os.environ.get("MQTT_URL", "mqtt://127.0.0.1:1883")
+MONITORING_TOPIC_PREFIX = os.environ.get("MONITORING_TOPIC_PREFIX", "gasguard/v1")
+MONITORING_SHARE_GROUP = os.environ.get("MONITORING_SHARE_GROUP", "gasguard")
+MONITORING_BATCH_SIZE = int(os.environ.get("MONITORING_BATCH_SIZE", "1000"))     # messages per commit
+MONITORING_FLUSH_MS = int(os.environ.get("MONITORING_FLUSH_MS", "50"))           # longest wait to fill a batch
+MONITORING_RECEIVE_MAXIMUM = int(os.environ.get("MONITORING_RECEIVE_MAXIMUM", "2000"))  # unacked messages in flight
+MONITORING_SESSION_EXPIRY_S = int(os.environ.get("MONITORING_SESSION_EXPIRY_S", str(7 * 86400)))
+MONITORING_PARTITION_INTERVAL = os.environ.get("MONITORING_PARTITION_INTERVAL", "day")  # day | month
+MONITORING_PARTITIONS_AHEAD_DAYS = int(os.environ.get("MONITORING_PARTITIONS_AHEAD_DAYS", "7"))
+MONITORING_RETENTION_DAYS = int(os.environ.get("MONITORING_RETENTION_DAYS", "180"))
+MONITORING_MAX_CLOCK_SKEW_S = int(os.environ.get("MONITORING_MAX_CLOCK_SKEW_S", "600"))  # readings from the future
+MONITORING_ESCALATE_AFTER_MIN = int(os.environ.get("MONITORING_ESCALATE_AFTER_MIN", "15"))
+MONITORING_HAZARD_LEAD_UNIT = os.environ.get("MONITORING_HAZARD_LEAD_UNIT", "区城市管理委")
+MONITORING_WEBHOOK_URL = os.environ.get("MONITORING_WEBHOOK_URL", "")
+MONITORING_NOTIFY_EMAILS = [e for e in os.environ.get("MONITORING_NOTIFY_EMAILS", "").split(",") if e]
+MONITORING_NOTIFY_MAX_ATTEMPTS = int(os.environ.get("MONITORING_NOTIFY_MAX_ATTEMPTS", "5"))
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update({
+    "AlarmSeverityEnum": "gasguard.monitoring.choices.Severity",
+    "AlarmStateEnum": "gasguard.monitoring.choices.AlarmState",
+    "DeviceKindEnum": "gasguard.monitoring.choices.DeviceKind",
+    "DeviceStateEnum": "gasguard.monitoring.choices.DeviceState",
+})

@@ -21,4 +21,5 @@ urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
     path("cylinders/", include("gasguard.cylinders.api.urls")),
     path("", include(router.urls)),
+    path("", include("gasguard.monitoring.api.urls")),
 ]

@@ -1,0 +1,220 @@
+"""Monitoring API under /api/v1/: devices post readings (device credentials, no user); people see devices and
+alarms in their scope and move alarms through their life; the office reads dead letters and edits rules."""
+from datetime import UTC, timedelta
+
+from django.db.models import Avg, Count, Max, Min, Q
+from django.db.models.functions import TruncHour, TruncMinute
+from django.utils.dateparse import parse_datetime
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from gasguard.org.choices import Role
+from gasguard.org.scope import can_manage_master_data
+from gasguard.utilities import clock
+
+from .. import services
+from ..choices import DeadLetterReason
+from ..ingest import Message, ingest
+from ..models import Alarm, AlarmRule, DeadLetter, Device, Notification, Reading
+from . import serializers as s
+
+
+class IsOffice(permissions.BasePermission):
+    message = "仅区专班办公室可以执行此操作"
+
+    def has_permission(self, request, view):
+        return can_manage_master_data(request.user)
+
+
+class ReadOnlyOrOffice(permissions.BasePermission):
+    message = "仅区专班办公室可以维护监测设备和报警规则"
+
+    def has_permission(self, request, view):
+        return request.method in permissions.SAFE_METHODS or can_manage_master_data(request.user)
+
+
+class ReadingsView(APIView):
+    """POST the same JSON as over MQTT. The device is named by "device" in the body or the X-Device-Code header;
+    its secret by "secret" in the body or the X-Device-Secret header."""
+
+    authentication_classes = []
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(request=None, responses={202: None}, summary="设备上报读数（与 MQTT 报文相同）")
+    def post(self, request):
+        body = request.body
+        msg = Message(payload=body, device_code=request.headers.get("X-Device-Code", ""),
+                      secret=request.headers.get("X-Device-Secret"), source="http", topic=request.path)
+        result = ingest([msg])
+        answer = {"readings": result.readings, "stored": result.stored, "duplicates": result.duplicates,
+                  "dead_letters": result.dead_letters, "alarms_raised": result.alarms_raised}
+        if result.rejected:
+            reason = result.rejected[0][1]
+            answer["error"] = DeadLetterReason(reason).label
+            code = (status.HTTP_401_UNAUTHORIZED if reason in (DeadLetterReason.BAD_SECRET,
+                    DeadLetterReason.UNKNOWN_DEVICE, DeadLetterReason.INACTIVE_DEVICE)
+                    else status.HTTP_400_BAD_REQUEST)
+            return Response(answer, status=code)
+        return Response(answer, status=status.HTTP_202_ACCEPTED)
+
+
+class DeviceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                    viewsets.GenericViewSet):
+    serializer_class = s.DeviceSerializer
+    permission_classes = [permissions.IsAuthenticated, ReadOnlyOrOffice]
+    filterset_fields = ["kind", "state", "site", "jurisdiction"]
+    search_fields = ["code", "name"]
+
+    def get_queryset(self):
+        return Device.objects.visible_to(self.request.user).select_related("site")
+
+    @extend_schema(request=s.DeviceCreateSerializer, responses={201: s.DeviceSerializer})
+    def create(self, request, *args, **kwargs):
+        """Register a device; the answer carries its secret, shown this once."""
+        data = s.DeviceCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        device, secret = services.register_device(by=request.user, **data.validated_data)
+        return Response({**s.DeviceSerializer(device).data, "secret": secret}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(parameters=[OpenApiParameter("metric", str), OpenApiParameter("limit", int)], responses=None)
+    @action(detail=True, methods=["get"])
+    def readings(self, request, pk=None):
+        """The device's latest readings, newest first (metric=…, limit ≤ 5000)."""
+        device = self.get_object()
+        qs = Reading.objects.filter(device_id=device.pk)
+        if request.query_params.get("metric"):
+            qs = qs.filter(metric=request.query_params["metric"])
+        limit = min(int(request.query_params.get("limit", 500)), 5000)
+        rows = qs.order_by("-ts").values_list("metric", "ts", "value")[:limit]
+        return Response([{"metric": m, "ts": ts, "value": v} for m, ts, v in rows])
+
+
+    @extend_schema(parameters=[OpenApiParameter("metric", str, required=True),
+                               OpenApiParameter("bucket", str, enum=["minute", "hour"]),
+                               OpenApiParameter("since", str), OpenApiParameter("until", str)], responses=None)
+    @action(detail=True, methods=["get"])
+    def series(self, request, pk=None):
+        """A metric aggregated on the server into minute or hour buckets (min / avg / max / count), for charts:
+        at most a few thousand points whatever the period."""
+        device = self.get_object()
+        params = request.query_params
+        metric = params.get("metric")
+        if not metric:
+            raise ValidationError({"metric": "请指定指标，例如 ch4_lel"})
+        trunc = {"minute": TruncMinute, "hour": TruncHour}.get(params.get("bucket", "minute"))
+        if trunc is None:
+            raise ValidationError({"bucket": "bucket 须为 minute 或 hour"})
+        try:
+            until = parse_datetime(params["until"]) if params.get("until") else clock.now()
+            since = parse_datetime(params["since"]) if params.get("since") else until - timedelta(hours=6)
+        except ValueError:
+            since = None
+        if since is None or until is None:
+            raise ValidationError({"since": "时间须为 ISO 8601 格式"})
+        rows = (Reading.objects.filter(device_id=device.pk, metric=metric, ts__gte=since, ts__lte=until)
+                .annotate(bucket=trunc("ts", tzinfo=UTC)).values("bucket").order_by("bucket")
+                .annotate(min=Min("value"), avg=Avg("value"), max=Max("value"), count=Count("value")))[:5000]
+        return Response({"device": device.code, "metric": metric, "bucket": params.get("bucket", "minute"),
+                         "points": list(rows)})
+
+
+def _alarm_scope(user):
+    return Alarm.objects.visible_to(user)
+
+
+class AlarmViewSet(viewsets.ReadOnlyModelViewSet):
+    filterset_fields = ["state", "severity", "alarm_type", "device", "site", "finding"]
+    search_fields = ["number", "message", "device__code"]
+    ordering_fields = ["raised_at", "id"]
+
+    def get_queryset(self):
+        qs = _alarm_scope(self.request.user).select_related("device", "site", "hazard")
+        if self.action == "retrieve":
+            qs = qs.prefetch_related("events__actor")
+        return qs
+
+    def get_serializer_class(self):
+        return s.AlarmDetailSerializer if self.action == "retrieve" else s.AlarmSerializer
+
+    def _done(self, alarm):
+        return Response(s.AlarmDetailSerializer(self.get_queryset().prefetch_related("events__actor")
+                                                .get(pk=alarm.pk)).data)
+
+    @extend_schema(request=s.AlarmNoteSerializer, responses=s.AlarmDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        data = s.AlarmNoteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._done(services.acknowledge(self.get_object(), by=request.user, **data.validated_data))
+
+    @extend_schema(request=s.DispatchSerializer, responses=s.AlarmDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="dispatch")
+    def dispatch_to(self, request, pk=None):
+        data = s.DispatchSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._done(services.dispatch(self.get_object(), by=request.user, **data.validated_data))
+
+    @extend_schema(request=s.AlarmNoteSerializer, responses=s.AlarmDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def arrive(self, request, pk=None):
+        data = s.AlarmNoteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._done(services.arrive(self.get_object(), by=request.user, **data.validated_data))
+
+    @extend_schema(request=s.HandleSerializer, responses=s.AlarmDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def handle(self, request, pk=None):
+        data = s.HandleSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._done(services.handle(self.get_object(), by=request.user, **data.validated_data))
+
+    @extend_schema(request=s.AlarmNoteSerializer, responses=s.AlarmDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        data = s.AlarmNoteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._done(services.close(self.get_object(), by=request.user, **data.validated_data))
+
+
+class AlarmRuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin,
+                       viewsets.GenericViewSet):
+    queryset = AlarmRule.objects.all()
+    serializer_class = s.AlarmRuleSerializer
+    permission_classes = [permissions.IsAuthenticated, ReadOnlyOrOffice]
+
+
+class DeadLetterViewSet(viewsets.ReadOnlyModelViewSet):
+    """What the ingesters could not use, newest first (office only)."""
+
+    queryset = DeadLetter.objects.all()
+    serializer_class = s.DeadLetterSerializer
+    permission_classes = [permissions.IsAuthenticated, IsOffice]
+    filterset_fields = ["reason", "device_code", "source"]
+
+
+class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
+    """The user's in-app notifications (the office sees the whole outbox)."""
+
+    serializer_class = s.NotificationSerializer
+    filterset_fields = ["event", "channel", "alarm"]
+
+    def get_queryset(self):
+        user = self.request.user
+        qs = Notification.objects.select_related("alarm")
+        if getattr(self, "swagger_fake_view", False):
+            return qs.none()
+        if can_manage_master_data(user):
+            return qs
+        mine = Q(channel="in_app", target=f"user:{user.pk}")
+        if user.department_id:
+            mine |= Q(channel="in_app", target=f"department:{user.department_id}")
+        if user.role == Role.JURISDICTION and user.jurisdiction_id:
+            unit = user.jurisdiction.territorial_unit()
+            if unit is not None:
+                mine |= Q(channel="in_app", target=f"jurisdiction:{unit.pk}")
+        return qs.filter(mine)
+

@@ -1,0 +1,319 @@
+"""The ingest service: payloads in, readings stored once, rules run, bad messages kept as dead letters.
+
+One function, ingest(), serves the MQTT ingester, the HTTP endpoint and the simulator, on PostgreSQL and SQLite:
+
+    topic    <prefix>/<device code>/up            (MQTT; the HTTP endpoint takes the code in the body or a header)
+    payload  {"ts": "2026-11-28T10:00:00+08:00" | 1796000000000, "secret": "...", "m": {"ch4_lel": 12.5, "battery": 87}}
+         or  {"secret": "...", "readings": [{"ts": ..., "m": {...}}, ...]}     (a batch, e.g. late data after an outage)
+
+A reading is (device, metric, ts, value); its key is the table's primary key, so a reading sent twice is stored
+once. Methane may come as ch4_vol (% vol) or ch4_ppm and is stored as ch4_lel (rules.normalise). A message that
+cannot be used (not JSON, unknown device, wrong secret) is kept whole in DeadLetter; a bad reading inside a good
+message is kept alone, and the rest of the message is stored.
+
+Everything a call writes (readings, dead letters, device last-seen, rule state, alarms, notifications) commits in
+one transaction, so the MQTT ingester acknowledges its messages only after this returns.
+"""
+import hashlib
+import hmac
+import json
+import math
+import re
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from gasguard.utilities import clock
+
+from . import partitions
+from .choices import DeadLetterReason, DeviceState
+from .rules import normalise
+
+METRIC = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+MAX_PAYLOAD_KEPT = 20_000
+CACHE_TTL_S = 30.0
+
+
+@dataclass
+class Message:
+    payload: bytes | str | dict
+    device_code: str = ""
+    secret: str | None = None     # from an HTTP header; otherwise the payload's "secret"
+    source: str = "mqtt"
+    topic: str = ""
+
+
+@dataclass
+class Result:
+    messages: int = 0
+    readings: int = 0            # well-formed readings received
+    stored: int = 0              # new rows (the rest were duplicates)
+    dead_letters: int = 0
+    alarms_raised: int = 0
+    rejected: list = field(default_factory=list)   # (message index, reason) for messages refused whole
+
+    @property
+    def duplicates(self):
+        return self.readings - self.stored
+
+
+@dataclass(frozen=True)
+class DeviceInfo:
+    id: int
+    code: str
+    kind: str
+    secret_hash: str
+    is_active: bool
+
+
+class _DeviceCache:
+    """code → DeviceInfo for a short while, so a message costs no query to authenticate."""
+
+    def __init__(self):
+        self.items: dict[str, tuple[float, DeviceInfo | None]] = {}
+
+    def get_many(self, codes) -> dict[str, DeviceInfo | None]:
+        from .models import Device
+
+        now = time.monotonic()
+        out, missing = {}, []
+        for code in codes:
+            hit = self.items.get(code)
+            if hit and now - hit[0] < CACHE_TTL_S:
+                out[code] = hit[1]
+            else:
+                missing.append(code)
+        if missing:
+            found = {d.code: d for d in Device.objects.filter(code__in=missing).only(
+                "id", "code", "kind", "secret_hash", "is_active")}
+            for code in missing:
+                d = found.get(code)
+                info = DeviceInfo(d.id, d.code, d.kind, d.secret_hash, d.is_active) if d else None
+                self.items[code] = (now, info)
+                out[code] = info
+        return out
+
+
+devices = _DeviceCache()
+
+
+def reset_caches():
+    """Forget cached devices and rules (tests; a rotated secret takes effect at once)."""
+    from . import evaluation
+    devices.items.clear()
+    evaluation.reset_cache()
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def secret_ok(info: DeviceInfo, secret) -> bool:
+    return isinstance(secret, str) and hmac.compare_digest(info.secret_hash, hash_secret(secret))
+
+
+def parse_ts(value, received: datetime) -> datetime:
+    """ISO 8601 (a naive time is read as UTC) or epoch milliseconds; absent → the time it was received."""
+    if value is None:
+        return received
+    if isinstance(value, bool):
+        raise ValueError("ts 不能是布尔值")
+    if isinstance(value, int | float):
+        if not math.isfinite(value):
+            raise ValueError("ts 不是有限数")
+        return datetime.fromtimestamp(value / 1000.0, tz=UTC)
+    if isinstance(value, str):
+        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+    raise ValueError("ts 须为 ISO 8601 字符串或毫秒时间戳")
+
+
+_SECRET_IN_TEXT = re.compile(r'("secret"\s*:\s*)"(?:[^"\\]|\\.)*"')
+
+
+def _text(payload) -> str:
+    """The payload as kept in a dead letter, with any device secret blanked (operators read these)."""
+    if isinstance(payload, bytes | bytearray):
+        payload = payload.decode("utf-8", errors="replace")
+    elif not isinstance(payload, str):
+        payload = json.dumps(payload, ensure_ascii=False, default=str)
+    return _SECRET_IN_TEXT.sub(r'\1"***"', payload)[:MAX_PAYLOAD_KEPT]
+
+
+def _readings(doc: dict):
+    if "readings" in doc:
+        items = doc["readings"]
+        if not isinstance(items, list) or not items:
+            raise ValueError("readings 须为非空数组")
+        return items
+    if "m" not in doc:
+        raise ValueError("缺少 m（指标）或 readings（批量读数）")
+    return [doc]
+
+
+def ingest(messages: list[Message], *, received_at: datetime | None = None) -> Result:
+    """Store the readings of `messages` (each at most once), dead-letter what cannot be used, and run the alarm
+    rules on the readings that are new — all in one transaction."""
+    from .models import DeadLetter
+
+    received = received_at or clock.now()
+    oldest = partitions.oldest_accepted(received)
+    newest = received + timedelta(seconds=settings.MONITORING_MAX_CLOCK_SKEW_S)
+    result = Result(messages=len(messages))
+    dead: list[DeadLetter] = []
+
+    def reject(i, msg, reason, detail, payload=None, whole=True):
+        dead.append(DeadLetter(received_at=received, source=msg.source, topic=msg.topic[:200],
+                               device_code=(msg.device_code or "")[:64], reason=reason, detail=str(detail)[:500],
+                               payload=_text(msg.payload if payload is None else payload)))
+        if whole:
+            result.rejected.append((i, reason))
+
+    docs = []
+    for i, msg in enumerate(messages):
+        try:
+            doc = msg.payload if isinstance(msg.payload, dict) else json.loads(msg.payload)
+            if not isinstance(doc, dict):
+                raise ValueError("报文须为 JSON 对象")
+            if not msg.device_code and isinstance(doc.get("device"), str):
+                msg.device_code = doc["device"]
+            items = _readings(doc)
+        except (ValueError, UnicodeDecodeError) as exc:
+            reject(i, msg, DeadLetterReason.MALFORMED, exc)
+            continue
+        docs.append((i, msg, doc, items))
+
+    infos = devices.get_many({msg.device_code for _, msg, _, _ in docs})
+    rows = []        # (device_id, metric, ts, value)
+    kinds = {}
+    for i, msg, doc, items in docs:
+        info = infos.get(msg.device_code)
+        if info is None:
+            reject(i, msg, DeadLetterReason.UNKNOWN_DEVICE, f"设备 {msg.device_code!r} 未登记")
+            continue
+        if not secret_ok(info, msg.secret if msg.secret is not None else doc.get("secret")):
+            reject(i, msg, DeadLetterReason.BAD_SECRET, "设备编码与密钥不符")
+            continue
+        if not info.is_active:
+            reject(i, msg, DeadLetterReason.INACTIVE_DEVICE, "设备已停用")
+            continue
+        kinds[info.id] = info.kind
+        for item in items:
+            try:
+                if not isinstance(item, dict) or not isinstance(item.get("m"), dict) or not item["m"]:
+                    raise ValueError("读数须为对象，且含非空的 m")
+                ts = parse_ts(item.get("ts"), received)
+                if ts < oldest or ts > newest:
+                    reject(i, msg, DeadLetterReason.OUT_OF_RANGE, f"时间戳 {ts.isoformat()} 不在可接收范围",
+                           payload=item, whole=False)
+                    continue
+                good = []
+                for metric, value in item["m"].items():
+                    if not METRIC.match(str(metric)):
+                        raise ValueError(f"指标名 {metric!r} 无效")
+                    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+                        raise ValueError(f"指标 {metric} 的值须为有限数")
+                    name, val = normalise(metric, float(value))
+                    good.append((info.id, name, ts, val))
+            except (ValueError, TypeError, OverflowError) as exc:
+                reject(i, msg, DeadLetterReason.BAD_READING, exc, payload=item, whole=False)
+                continue
+            rows.extend(good)
+    result.readings = len(rows)
+    result.dead_letters = len(dead)
+
+    with transaction.atomic():
+        if dead:
+            DeadLetter.objects.bulk_create(dead)
+        if rows:
+            partitions.ensure({ts.astimezone(UTC).date() for _, _, ts, _ in rows})
+            new = write_readings(rows)
+            result.stored = len(new)
+            touch_devices(rows)
+            if new:
+                from .evaluation import apply_rules
+                result.alarms_raised = apply_rules(new, kinds)
+    return result
+
+
+def write_readings(rows) -> list[tuple]:
+    """Insert (device_id, metric, ts, value) rows, skipping any already stored; returns the rows that were new.
+    PostgreSQL: COPY (binary) into a temporary staging table, then INSERT … ON CONFLICT DO NOTHING RETURNING.
+    SQLite: the keys already there are read, the rest go in with executemany INSERT OR IGNORE."""
+    if connection.vendor == "postgresql":
+        return _write_pg(rows)
+    return _write_sqlite(rows)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_US = timedelta(microseconds=1)
+
+
+def _write_pg(rows):
+    # The new rows come back as integer keys (epoch microseconds), which cost far less to load than timestamps.
+    by_key = {}
+    for row in rows:
+        by_key.setdefault((row[0], row[1], (row[2] - _EPOCH) // _US), row)
+    with connection.cursor() as cur:
+        cur.execute("CREATE TEMP TABLE IF NOT EXISTS monitoring_reading_stage "
+                    "(device_id bigint, metric varchar(32), ts timestamptz, value double precision) "
+                    "ON COMMIT DELETE ROWS")
+        cur.execute("TRUNCATE monitoring_reading_stage")
+        raw = cur.cursor  # the psycopg cursor under Django's wrapper
+        with raw.copy("COPY monitoring_reading_stage (device_id, metric, ts, value) FROM STDIN (FORMAT BINARY)") as cp:
+            cp.set_types(["int8", "varchar", "timestamptz", "float8"])
+            for row in by_key.values():
+                cp.write_row(row)
+        cur.execute("INSERT INTO monitoring_reading (device_id, metric, ts, value) "
+                    "SELECT device_id, metric, ts, value FROM monitoring_reading_stage "
+                    "ON CONFLICT DO NOTHING "
+                    "RETURNING device_id, metric, (EXTRACT(EPOCH FROM ts - 'epoch'::timestamptz) * 1000000)::bigint")
+        return [by_key[key] for key in cur.fetchall()]
+
+
+def _write_sqlite(rows):
+    adapt = connection.ops.adapt_datetimefield_value
+    fresh, seen = [], set()
+    by_series = defaultdict(list)
+    for row in rows:
+        key = (row[0], row[1], adapt(row[2]))
+        if key not in seen:
+            seen.add(key)
+            by_series[row[0], row[1]].append((key, row))
+    with connection.cursor() as cur:
+        for (device_id, metric), items in by_series.items():
+            stamps = [k[2] for k, _ in items]
+            # The primary key's index answers this range directly: (device_id, metric) then ts.
+            cur.execute("SELECT CAST(ts AS TEXT) FROM monitoring_reading "
+                        "WHERE device_id = %s AND metric = %s AND ts BETWEEN %s AND %s",
+                        [device_id, metric, min(stamps), max(stamps)])
+            have = {(device_id, metric, t) for (t,) in cur.fetchall()}
+            fresh.extend((key, row) for key, row in items if key not in have)
+        cur.executemany("INSERT OR IGNORE INTO monitoring_reading (device_id, metric, ts, value) VALUES (%s, %s, %s, %s)",
+                        [(k[0], k[1], k[2], row[3]) for k, row in fresh])
+    return [row for _, row in fresh]
+
+
+def touch_devices(rows):
+    """Last seen = the newest reading's time (late data never moves it back); an offline device is online again."""
+    newest = {}
+    for device_id, _, ts, _ in rows:
+        if device_id not in newest or ts > newest[device_id]:
+            newest[device_id] = ts
+    now = clock.now()
+    with connection.cursor() as cur:
+        cur.executemany(
+            "UPDATE monitoring_device SET last_seen_at = %s, "
+            "state_changed_at = CASE WHEN state = %s THEN %s ELSE state_changed_at END, "
+            "state = CASE WHEN state = %s THEN %s ELSE state END "
+            "WHERE id = %s AND (last_seen_at IS NULL OR last_seen_at < %s)",
+            [(_db_ts(ts), DeviceState.OFFLINE, _db_ts(now), DeviceState.OFFLINE, DeviceState.ONLINE, pk, _db_ts(ts))
+             for pk, ts in sorted(newest.items())])
+
+
+def _db_ts(dt):
+    return connection.ops.adapt_datetimefield_value(dt) if connection.vendor != "postgresql" else dt
