@@ -25,8 +25,7 @@ demo: migrate
 	$(BIN)/gasguard load_demo --if-empty
 
 run: demo
-	@echo "GasGuard: http://$(HOST):$(PORT)/  (演示账号见 README)"
-	$(BIN)/gasguard runserver $(HOST):$(PORT) --noreload
+	BIN=$(BIN) HOST=$(HOST) PORT=$(PORT) bash scripts/run.sh
 
 lint: install
 	$(BIN)/ruff check gasguard
