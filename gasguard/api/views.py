@@ -26,22 +26,9 @@ from gasguard.org.choices import Role
 from gasguard.org.models import Department, Enterprise, Jurisdiction
 from gasguard.org.scope import NOTHING, can_manage_master_data, hazard_q, inspection_q, site_q
 from gasguard.sites.models import Site
+from gasguard.utilities.permissions import IsOffice, ReadOnlyOrOffice
 
 from . import serializers as s
-
-
-class IsOffice(permissions.BasePermission):
-    message = "仅区专班办公室可以执行此操作"
-
-    def has_permission(self, request, view):
-        return can_manage_master_data(request.user)
-
-
-class ReadOnlyOrOffice(permissions.BasePermission):
-    message = "仅区专班办公室可以维护基础数据"
-
-    def has_permission(self, request, view):
-        return request.method in permissions.SAFE_METHODS or can_manage_master_data(request.user)
 
 
 class JurisdictionViewSet(viewsets.ReadOnlyModelViewSet):

@@ -15,26 +15,13 @@ from rest_framework.views import APIView
 from gasguard.org.choices import Role
 from gasguard.org.scope import can_manage_master_data
 from gasguard.utilities import clock
+from gasguard.utilities.permissions import IsOffice, ReadOnlyOrOffice
 
 from .. import services
 from ..choices import DeadLetterReason
 from ..ingest import Message, ingest
 from ..models import Alarm, AlarmRule, DeadLetter, Device, Notification, Reading
 from . import serializers as s
-
-
-class IsOffice(permissions.BasePermission):
-    message = "仅区专班办公室可以执行此操作"
-
-    def has_permission(self, request, view):
-        return can_manage_master_data(request.user)
-
-
-class ReadOnlyOrOffice(permissions.BasePermission):
-    message = "仅区专班办公室可以维护监测设备和报警规则"
-
-    def has_permission(self, request, view):
-        return request.method in permissions.SAFE_METHODS or can_manage_master_data(request.user)
 
 
 class ReadingsView(APIView):

@@ -1,0 +1,18 @@
+"""API permissions shared by every app."""
+from rest_framework import permissions
+
+from gasguard.org.scope import can_manage_master_data
+
+
+class IsOffice(permissions.BasePermission):
+    message = "仅区专班办公室可以执行此操作"
+
+    def has_permission(self, request, view):
+        return can_manage_master_data(request.user)
+
+
+class ReadOnlyOrOffice(permissions.BasePermission):
+    message = "仅区专班办公室可以维护基础数据"
+
+    def has_permission(self, request, view):
+        return request.method in permissions.SAFE_METHODS or can_manage_master_data(request.user)
