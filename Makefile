@@ -39,7 +39,7 @@ test: lint system-deps
 
 # Benchmarks at district scale (gasguard/bench): JSON in bench-results/ledger-<db>.json. PostgreSQL: a throw-away
 # database gasguard_bench on 127.0.0.1:5432 (user postgres), or BENCH_PG_ARGS="--database-url postgres://…".
-BENCH := DJANGO_SETTINGS_MODULE=gasguard.bench.settings $(BIN)/gasguard bench
+BENCH := $(BIN)/gasguard bench
 BENCH_HAZARDS ?= 1000000
 BENCH_SQLITE_HAZARDS ?= 100000
 BENCH_PG_ARGS ?=

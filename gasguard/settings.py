@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "gasguard.cylinders",
     "gasguard.web",
     "gasguard.monitoring",
+    "gasguard.bench",
 ]
 
 MIDDLEWARE = [

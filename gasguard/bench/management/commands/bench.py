@@ -3,7 +3,6 @@
     gasguard bench ledger [--db postgresql|sqlite] [--database-url URL] [--hazards 1000000] [--baseline 100000]
                           [--repeats 30] [--out bench-results/ledger-<db>.json] [--keep]
 
-Needs "gasguard.bench" in INSTALLED_APPS, or DJANGO_SETTINGS_MODULE=gasguard.bench.settings (see that module).
 """
 import argparse
 import json
