@@ -1,11 +1,12 @@
 """驾驶舱: the campaign at a glance, for the user's own scope; every figure links to the list behind it."""
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 
 from gasguard.hazards.choices import OPEN_STATES, State
 from gasguard.hazards.models import Hazard
@@ -28,47 +29,56 @@ def _rate(row):
     return row
 
 
+def _start_of(day):
+    """Local midnight as an aware datetime: a range on the indexed column, not a cast of every row to a date."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _month_counts(qs, field, since):
+    rows = (qs.filter(**{f"{field}__gte": _start_of(since)}).annotate(m=TruncMonth(field)).order_by()
+            .values_list("m").annotate(n=Count("id")).values_list("m", "n"))
+    return {(m.date() if hasattr(m, "date") else m): n for m, n in rows}
+
+
 def dashboard_data(user):
     today = clock.today()
     month_start = today.replace(day=1)
     hazards = Hazard.objects.filter(hazard_q(user))
     counts = _counts(today)
-    figures = _rate(hazards.aggregate(**counts))
-    figures["open"] = figures["total"] - figures["closed"]
-    figures["sites"] = Site.objects.filter(site_q(user)).count()
-    figures["inspections_month"] = Inspection.objects.filter(inspection_q(user),
-                                                             inspected_at__date__gte=month_start).count()
-    figures["found_month"] = hazards.filter(found_at__date__gte=month_start).count()
+    keys = tuple(counts)
 
-    # By territory: group by the hazard's own node, then roll up to its zone or street/town.
+    # One pass over the ledger, grouped by place and lead unit; the totals, the territory table and the unit table
+    # are all sums of these groups.
     nodes = {j.pk: j for j in Jurisdiction.objects.all()}
     by_code = {j.code: j for j in nodes.values()}
-    areas = {}
-    for row in hazards.order_by().values("jurisdiction_id").annotate(**counts):
+    depts = {d.pk: d for d in Department.objects.all()}
+    figures = dict.fromkeys(keys, 0)
+    areas, units = {}, {}
+    for row in hazards.order_by().values("jurisdiction_id", "lead_unit_id").annotate(**counts):
         codes = nodes[row["jurisdiction_id"]].path.split("/")
         area = by_code.get(codes[1]) if len(codes) > 2 else nodes[row["jurisdiction_id"]]
         acc = areas.setdefault(area.pk, {"name": area.name, "short": area.display_name, "code": area.code,
-                                         "total": 0, "closed": 0,
-                                         "overdue": 0, "major_open": 0})
-        for k in ("total", "closed", "overdue", "major_open"):
+                                         **dict.fromkeys(keys, 0)})
+        unit = units.setdefault(row["lead_unit_id"], {"name": depts[row["lead_unit_id"]].name,
+                                                      "id": row["lead_unit_id"], **dict.fromkeys(keys, 0)})
+        for k in keys:
             acc[k] += row[k]
+            unit[k] += row[k]
+            figures[k] += row[k]
+    figures = _rate(figures)
+    figures["open"] = figures["total"] - figures["closed"]
+    figures["sites"] = Site.objects.filter(site_q(user)).count()
+    figures["inspections_month"] = Inspection.objects.filter(inspection_q(user),
+                                                             inspected_at__gte=_start_of(month_start)).count()
+    figures["found_month"] = hazards.filter(found_at__gte=_start_of(month_start)).count()
     by_area = sorted((_rate(a) for a in areas.values()), key=lambda a: (-a["total"], a["code"]))
-
-    depts = {d.pk: d for d in Department.objects.all()}
-    by_unit = [_rate({"name": depts[r["lead_unit_id"]].name, "id": r["lead_unit_id"], **{k: r[k] for k in counts}})
-               for r in hazards.order_by().values("lead_unit_id").annotate(**counts)]
-    by_unit.sort(key=lambda r: -r["total"])
+    by_unit = sorted((_rate(u) for u in units.values()), key=lambda u: -u["total"])
 
     since = (month_start - timedelta(days=366)).replace(day=1)
-    found = dict(hazards.filter(found_at__date__gte=since).annotate(m=TruncMonth("found_at")).order_by()
-                 .values_list("m").annotate(n=Count("id")).values_list("m", "n"))
-    closed = dict(hazards.filter(closed_at__date__gte=since).annotate(m=TruncMonth("closed_at")).order_by()
-                  .values_list("m").annotate(n=Count("id")).values_list("m", "n"))
-    months = sorted({m.date() if hasattr(m, "date") else m for m in list(found) + list(closed)})
-    fkey = {(m.date() if hasattr(m, "date") else m): n for m, n in found.items()}
-    ckey = {(m.date() if hasattr(m, "date") else m): n for m, n in closed.items()}
-    trend = {"months": [m.strftime("%Y-%m") for m in months], "found": [fkey.get(m, 0) for m in months],
-             "closed": [ckey.get(m, 0) for m in months]}
+    found, closed = _month_counts(hazards, "found_at", since), _month_counts(hazards, "closed_at", since)
+    months = sorted(set(found) | set(closed))
+    trend = {"months": [m.strftime("%Y-%m") for m in months], "found": [found.get(m, 0) for m in months],
+             "closed": [closed.get(m, 0) for m in months]}
     return {"figures": figures, "by_area": by_area, "by_unit": by_unit, "trend": trend}
 
 
