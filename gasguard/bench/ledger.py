@@ -931,8 +931,27 @@ def run_inprocess(hazards: int, *, repeats=30, warmup=3, seed=DEFAULT_SEED, fast
     return report(connection.vendor, hazards, gen, result)
 
 
+# The code under measurement: a fingerprint per file, so a result can be matched to the version it measured.
+MEASURED_SOURCES = ("hazards/models.py", "hazards/filtersets.py", "org/scope.py", "web/views/dashboard.py",
+                    "web/views/ledger.py", "web/views/hazard.py")
+
+
+def code_fingerprint() -> dict:
+    import hashlib
+
+    root = Path(__file__).resolve().parent.parent
+    out = {}
+    for name in MEASURED_SOURCES:
+        try:
+            out[name] = hashlib.sha1((root / name).read_bytes()).hexdigest()[:12]
+        except OSError:
+            out[name] = None
+    return out
+
+
 def report(db: str, hazards: int, gen: dict, result: dict) -> dict:
     out = {"db": db, "hardware": hardware(), "hazards": hazards, "generate_s": gen["generate_s"],
+           "code": code_fingerprint(),
            "generate_detail_s": gen.get("generate_detail_s"), "rows": gen.get("rows")}
     out.update(result)
     out["goals"] = goals(out)
