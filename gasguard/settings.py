@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "gasguard.web",
     "gasguard.monitoring",
     "gasguard.bench",
+    "huey.contrib.djhuey",
+    "gasguard.jobs",
 ]
 
 MIDDLEWARE = [
@@ -189,3 +191,8 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update({
     "DeviceKindEnum": "gasguard.monitoring.choices.DeviceKind",
     "DeviceStateEnum": "gasguard.monitoring.choices.DeviceState",
 })
+
+# Job runner (gasguard/jobs): SqliteHuey in DATA_DIR by default; JOBS_REDIS_URL (redis://host:6379/0) selects Redis.
+from gasguard.jobs.config import huey_settings  # noqa: E402
+
+HUEY = huey_settings(DATA_DIR)

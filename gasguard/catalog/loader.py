@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from gasguard.campaign.data.tasks import TASKS
-from gasguard.campaign.models import Task
+from gasguard.campaign.models import Task, default_campaign_id
 from gasguard.org.data.binhai import DEPARTMENTS, JURISDICTIONS
 from gasguard.org.models import Department, Jurisdiction
 
@@ -57,7 +57,7 @@ def load_tasks():
     index = _department_index()
     for order, row in enumerate(TASKS, start=1):
         task, _ = Task.objects.update_or_create(
-            code=row["code"],
+            campaign_id=default_campaign_id(), code=row["code"],
             defaults={"section": row["section"], "group": row["group"], "title": row["title"], "text": row["text"],
                       "zones": row["zones"], "streets": row["streets"], "others": row["others"], "order": order})
         task.lead_units.set(resolve_units(row["lead"], index))
