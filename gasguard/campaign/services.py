@@ -316,16 +316,16 @@ def send_reminders(campaign=None, *, today: date | None = None) -> dict:
 
 @transaction.atomic
 def mark_late(campaign=None, *, today: date | None = None) -> dict:
-    """Units with no submitted report past the due date (within the last month): the report is marked late (an
+    """Units with no submitted report past the latest due date: the report is marked late (an
     empty one is created when the unit never opened it), the unit is told, and the office sees it on its board.
     Safe to run twice: marked once, told once."""
     campaign = campaign or default_campaign()
     today = today or clock.today()
     marked = 0
-    for month in report_months(campaign, until=today):
+    past = [m for m in report_months(campaign, until=today) if due_date(campaign, m) < today]
+    # The latest month past its due date: earlier ones were marked in their time (the board shows them anyway).
+    for month in past[-1:]:
         due = due_date(campaign, month)
-        if not (today - timedelta(days=31) <= due < today):
-            continue
         for unit in reporting_units(campaign):
             report, _ = MonthlyReport.objects.get_or_create(
                 campaign=campaign, month=month, unit_key=unit.key,

@@ -5,11 +5,6 @@ from datetime import date
 from gasguard.utilities import clock
 
 
-def previous_month(today: date) -> str:
-    y, m = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
-    return f"{y:04d}-{m:02d}"
-
-
 def report_reminders(today: date | None = None) -> dict:
     """Daily: remind units 3 days and 1 day before the due date; mark and tell the late ones."""
     from gasguard.campaign.services import report_jobs
@@ -30,9 +25,10 @@ def draw_lookback(today: date | None = None) -> dict:
     return {"month": month, "sampled": len(draw_lookback_sample(month))}
 
 
-# name → (function, crontab fields); the lead's report generation adds a line here.
+# name → (function, crontab fields in UTC: huey runs with utc=True; 00:00 UTC is 08:00 in Beijing).
+# The lead's report generation adds a line here.
 JOBS = {
-    "report_reminders": (report_reminders, {"minute": "0", "hour": "8"}),
-    "escalate_overdue": (escalate_overdue, {"minute": "30", "hour": "7"}),
-    "draw_lookback": (draw_lookback, {"minute": "0", "hour": "6", "day": "1"}),
+    "report_reminders": (report_reminders, {"minute": "0", "hour": "0"}),       # daily 08:00
+    "escalate_overdue": (escalate_overdue, {"minute": "30", "hour": "23"}),     # daily 07:30
+    "draw_lookback": (draw_lookback, {"minute": "10", "hour": "0", "day": "1"}),  # the 1st, 08:10
 }
