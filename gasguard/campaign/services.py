@@ -1,7 +1,7 @@
 """Supervision of units by the task force office."""
 import re
 import uuid
-from datetime import date, timedelta
+from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction

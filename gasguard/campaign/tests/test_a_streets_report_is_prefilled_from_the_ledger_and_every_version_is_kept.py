@@ -11,7 +11,6 @@ from gasguard.audit.models import AuditRecord
 from gasguard.campaign import services
 from gasguard.campaign.models import MonthlyReport, MonthlyReportVersion, ReportState
 from gasguard.campaign.units import Unit, user_unit
-from gasguard.hazards import services as hazard_services
 from gasguard.hazards.choices import OPEN_STATES
 from gasguard.hazards.models import Hazard
 from gasguard.inspections.models import Inspection

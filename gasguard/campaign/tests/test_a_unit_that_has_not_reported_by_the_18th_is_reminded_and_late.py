@@ -61,7 +61,7 @@ def test_reminded_before_the_due_date_then_late(personas):
     assert street_a.key not in named
 
 
-def test_first_report_is_due_on_the_11th_of_september_2023():
+def test_first_report_is_due_on_the_11th_of_september_2023(db):
     campaign = services.default_campaign()
     assert services.due_date(campaign, "2023-09") == date(2023, 9, 11)
     assert services.due_date(campaign, "2023-10") == date(2023, 10, 18)

@@ -76,7 +76,7 @@ def test_default_is_sqlite_and_redis_url_selects_redis(tmp_path):
     assert s["huey_class"] == "huey.SqliteHuey" and Path(s["filename"]).parent.is_dir()
     s = config.huey_settings(tmp_path, environ={"JOBS_REDIS_URL": "redis://127.0.0.1:6379/15"})
     assert s["huey_class"] == "huey.RedisHuey" and s["connection"] == {"url": "redis://127.0.0.1:6379/15"}
-    SqliteHuey("t", filename=str(tmp_path / "q.sqlite3")).enqueue  # constructs without a server
+    assert SqliteHuey("t", filename=str(tmp_path / "q.sqlite3")).pending_count() == 0  # no server needed
 
 
 def _redis_up():
