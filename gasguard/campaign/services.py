@@ -514,7 +514,9 @@ def issue_circular(campaign, month: str, *, by) -> Circular:
         notify(e["unit_key"], key=f"circular:{circular.pk}:{e['unit_key']}", kind="circular",
                title=f"本单位被通报：{circular.title}", text="；".join(e["reasons"]),
                link=f"/campaign/circulars/{circular.pk}/")
-    audit.record("circular.issue", circular, actor=by, after=audit.snapshot(circular))
+    # (the snapshot sorts lists, so the entries, a list of dicts, go in `extra` as they are)
+    audit.record("circular.issue", circular, actor=by, after=audit.snapshot(circular, exclude=["entries"]),
+                 extra={"entries": entries})
     return circular
 
 
