@@ -1026,6 +1026,8 @@ class DemoBuilder:
         self.replay()
         orders = hazard_services.escalate_overdue()  # today's run, on the real clock
         self.log(f"今日逾期督办：下发督办单 {len(orders)} 份")
+        from gasguard.campaign import demo as campaign_demo  # monthly reports, progress, supervision
+        campaign_demo.load(today=self.today, seed=self.seed, password=PASSWORD, log=self.log)
         return self.summary(started)
 
     def summary(self, started) -> Summary:
