@@ -66,7 +66,7 @@ def load(*, today: date | None = None, seed: int = 20231, password: str = "gasgu
     units = reporting_units(campaign)
     users = _unit_users(units, make_password(password))
     office = User.objects.filter(role=Role.OFFICE).order_by("id").first()
-    months = services.report_months(campaign, until=today)
+    months = services.open_months(campaign, today)
     past = [m for m in months if services.due_date(campaign, m) < today][-MONTHS:]
     current = [m for m in months if services.due_date(campaign, m) >= today]
     counts = {"submitted": 0, "returned": 0, "late": 0, "missing": 0}

@@ -1,7 +1,7 @@
 """Supervision of units by the task force office."""
 import re
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -107,6 +107,12 @@ def report_months(campaign, until: date | None = None) -> list[str]:
         months.append(m)
         m = _shift(m, 1)
     return months
+
+
+def open_months(campaign, today: date | None = None) -> list[str]:
+    """The months owed so far plus the one now being reported (its period has begun, its due date not passed)."""
+    today = today or clock.today()
+    return [m for m in report_months(campaign, until=today + timedelta(days=31)) if period(campaign, m)[0] <= today]
 
 
 def default_campaign():

@@ -54,7 +54,7 @@ def index(request):
     """The office: the board (late ones in red) and links; a unit: its reports, notices and orders."""
     campaign = services.default_campaign()
     today = clock.today()
-    months = services.report_months(campaign, until=today)
+    months = services.open_months(campaign, today)
     unit = user_unit(request.user)
     context = {"campaign": campaign, "phases": campaign.phases.all(), "office": is_office(request.user),
                "unit": unit, "today": today}
@@ -75,7 +75,7 @@ def index(request):
     if unit is not None:
         reports = {r.month: r for r in MonthlyReport.objects.filter(campaign=campaign, unit_key=unit.key)}
         mine = []
-        for m in reversed(months[-12:] + [services._shift(months[-1], 1)] if months else []):
+        for m in reversed(months[-12:]):
             r = reports.get(m)
             due = services.due_date(campaign, m)
             mine.append({"month": m, "due": due, "report": r, "state": services.cell_state(r, due, today)})
