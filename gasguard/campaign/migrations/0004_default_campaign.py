@@ -1,8 +1,5 @@
 """Existing data keeps working: the default campaign (with its phases) is created and every existing task joins it."""
-from django.db import migrations, models
-import django.db.models.deletion
-
-import gasguard.campaign.models
+from django.db import migrations
 
 
 def forwards(apps, schema_editor):
@@ -21,11 +18,4 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(forwards, migrations.RunPython.noop),
-        migrations.AlterField(
-            model_name="task",
-            name="campaign",
-            field=models.ForeignKey(default=gasguard.campaign.models.default_campaign_id,
-                                    on_delete=django.db.models.deletion.PROTECT, related_name="tasks",
-                                    to="campaign.campaign", verbose_name="专项整治"),
-        ),
     ]
