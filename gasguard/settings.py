@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "gasguard.web",
     "gasguard.monitoring",
     "gasguard.bench",
+    "gasguard.reports",
 ]
 
 MIDDLEWARE = [
