@@ -12,6 +12,7 @@ from pathlib import Path
 from django.conf import settings
 
 SOFFICE_TIMEOUT = 300
+WIDE = {"title", "lead_units", "co_units", "description", "site", "responsible", "unit", "name"}
 
 
 class PdfFailed(RuntimeError):
@@ -72,7 +73,7 @@ def _font() -> str:
 def draw(ctx: dict) -> tuple[bytes, str]:
     """The report's text and tables drawn with reportlab (no charts): the fallback without LibreOffice."""
     from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
@@ -85,6 +86,7 @@ def draw(ctx: dict) -> tuple[bytes, str]:
     body = ParagraphStyle("b", fontName=font, fontSize=10, leading=16)
     cell = ParagraphStyle("c", fontName=font, fontSize=7, leading=9)
     t = ctx["totals"]
+    width = landscape(A4)[0] - 24 * mm
     story = [Paragraph(ctx["title"], title), Paragraph(f"（{ctx['month_label']}）", body), Spacer(1, 4 * mm),
              Paragraph("一、总体情况", h1),
              Paragraph(f"{ctx['period_text']}，全区共开展燃气安全检查{t['inspections_month']}次；本月新发现隐患{t['found_month']}项，"
@@ -95,8 +97,11 @@ def draw(ctx: dict) -> tuple[bytes, str]:
         story.append(Paragraph(f"{'二三四五六'[n - 2]}、{name}（{len(ctx[key])}）", h1))
         data = [[Paragraph(label, cell) for _, label in columns]]
         data += [[Paragraph(str(r.get(k, "")), cell) for k, _ in columns] for r in rows]
-        table = Table(data, repeatRows=1)
+        weights = [4 if k in WIDE else 1 for k, _ in columns]
+        widths = [width * w / sum(weights) for w in weights]
+        table = Table(data, repeatRows=1, colWidths=widths)
         table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.3, colors.black),
+                                   ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2),
                                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DDE6F0"))]))
         story.append(table)
     lb, en = ctx["lookbacks"], ctx["enforcement"]
@@ -106,7 +111,7 @@ def draw(ctx: dict) -> tuple[bytes, str]:
               Paragraph(f"本月下发督办单{en['orders_issued']}份，已反馈{en['orders_answered']}份；月末未反馈{en['orders_open']}份。"
                         f"{en['cases_note']}", body)]
     out = io.BytesIO()
-    SimpleDocTemplate(out, pagesize=A4, title=ctx["title"], leftMargin=12 * mm, rightMargin=12 * mm).build(story)
+    SimpleDocTemplate(out, pagesize=landscape(A4), title=ctx["title"], leftMargin=12 * mm, rightMargin=12 * mm).build(story)
     return out.getvalue(), f"reportlab:{font}"
 
 

@@ -20,3 +20,15 @@ def test_a_bad_month_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="月份格式应为 YYYY-MM"):
         call_command("report", "district", "--month", "24-1", "--out", str(tmp_path))
     assert not any(tmp_path.iterdir())
+
+
+@pytest.mark.django_db
+def test_without_libreoffice_the_pdf_is_drawn_with_reportlab(personas, settings):
+    from gasguard.reports import services
+
+    from .readback import pdf_text
+
+    settings.REPORTS_SOFFICE = ""  # as on a machine without LibreOffice
+    report = services.build(clock.today().strftime("%Y-%m"))
+    assert report.pdf_engine.startswith("reportlab")
+    assert "滨海新区燃气安全专项整治工作月报" in pdf_text(report.pdf).replace(" ", "")
