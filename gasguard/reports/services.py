@@ -66,17 +66,29 @@ def write(report: Report, out_dir) -> dict[str, Path]:
 
 
 def request_run(month: str, *, by) -> ReportRun:
-    """Queue a report for the office; it runs in a background thread (or at once with REPORTS_SYNC)."""
+    """Queue a report for the office; it runs in a background thread once the request commits (or at once with
+    REPORTS_SYNC)."""
     p = period(month)  # a bad month is refused here, before anything is stored
-    run = ReportRun.objects.create(month=p.month, requested_by=by, template=active_template())
-    audit.record("report.request", run, actor=by, after={"month": p.month})
-    if getattr(settings, "REPORTS_SYNC", False):
-        execute(run.pk)
-        run.refresh_from_db()
-        return run
-    thread = threading.Thread(target=_thread_main, args=(run.pk,), name=f"gasguard-report-{run.pk}", daemon=True)
-    transaction.on_commit(thread.start)
+    with transaction.atomic():
+        run = ReportRun.objects.create(month=p.month, requested_by=by, template=active_template())
+        audit.record("report.request", run, actor=by, after={"month": p.month})
+        if not getattr(settings, "REPORTS_SYNC", False):
+            thread = threading.Thread(target=_thread_main, args=(run.pk,), name=f"gasguard-report-{run.pk}",
+                                      daemon=True)
+            transaction.on_commit(thread.start)
+            return run
+    execute(run.pk)
+    run.refresh_from_db()
     return run
+
+
+@transaction.atomic
+def add_template(*, name: str, upload, by) -> ReportTemplate:
+    """Keep an (already checked) Word template and make it the one in use."""
+    tpl = ReportTemplate.objects.create(name=name, file=upload, uploaded_by=by)
+    ReportTemplate.objects.exclude(pk=tpl.pk).update(active=False)  # the newest upload is the one in use
+    audit.record("report.template", tpl, actor=by, after={"name": tpl.name, "file": tpl.file.name})
+    return tpl
 
 
 def _thread_main(run_id):

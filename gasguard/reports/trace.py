@@ -6,7 +6,7 @@ only the hazards in its area, and with them everyone who acted on those hazards.
 import io
 from collections import Counter, defaultdict
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Case, CharField, Count, Prefetch, Q, Value, When
 from django.utils import timezone
 from django_filters import rest_framework as filters
 from openpyxl import Workbook
@@ -109,9 +109,12 @@ def people(qs) -> list[dict]:
     for row in (Inspection.objects.filter(hazards__in=ids).order_by().values("inspector_id")
                 .annotate(n=Count("hazards", distinct=True))):
         counts[row["inspector_id"]][INSPECT] += row["n"]
-    for row in (HazardEvent.objects.filter(hazard__in=ids, actor__isnull=False).order_by()
-                .values("actor_id", "action").annotate(n=Count("hazard", distinct=True))):
-        counts[row["actor_id"]][ROLE_OF_ACTION.get(row["action"], ASSIGN)] += row["n"]
+    # Hazards per person and part, not acts: starting and submitting one rectification is one hazard rectified.
+    part = Case(*[When(action=a, then=Value(r)) for a, r in ROLE_OF_ACTION.items()], default=Value(ASSIGN),
+                output_field=CharField())
+    for row in (HazardEvent.objects.filter(hazard__in=ids, actor__isnull=False).order_by().annotate(part=part)
+                .values("actor_id", "part").annotate(n=Count("hazard", distinct=True))):
+        counts[row["actor_id"]][row["part"]] += row["n"]
     users = User.objects.select_related("department", "jurisdiction", "enterprise").in_bulk(list(counts))
     rows = [{"person_id": pk, "person": users[pk].display_name, "unit": users[pk].unit_name,
              **{role: counts[pk][role] for role in ROLES}, "counts": [counts[pk][role] for role in ROLES],

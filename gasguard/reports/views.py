@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from gasguard.audit import services as audit
+from gasguard.org.choices import Level
+from gasguard.org.models import Department, Jurisdiction
 from gasguard.org.scope import can_manage_master_data
 from gasguard.utilities import clock
 
@@ -119,10 +120,7 @@ def upload_template(request):
     form = TemplateForm(request.POST, request.FILES)
     if not form.is_valid():
         return index(request, template_form=form, status=400)
-    tpl = ReportTemplate.objects.create(name=form.cleaned_data["name"], file=form.cleaned_data["file"],
-                                        uploaded_by=request.user)
-    ReportTemplate.objects.exclude(pk=tpl.pk).update(active=False)  # the newest upload is the one in use
-    audit.record("report.template", tpl, actor=request.user, after={"name": tpl.name, "file": tpl.file.name})
+    services.add_template(name=form.cleaned_data["name"], upload=form.cleaned_data["file"], by=request.user)
     return redirect("reports")
 
 
@@ -146,6 +144,8 @@ def trace_page(request):
     return render(request, "reports/trace.html", {
         "filter": f, "page": page, "rows": rows, "people": trace.people(qs), "roles": trace.ROLES,
         "count": page.paginator.count, "query": query.urlencode(), "errors": f.errors if f.is_bound else {},
+        "areas": Jurisdiction.objects.filter(level__in=[Level.ZONE, Level.STREET]).order_by("path"),
+        "departments": Department.objects.order_by("id"),
     })
 
 

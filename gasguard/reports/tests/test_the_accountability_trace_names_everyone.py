@@ -98,3 +98,14 @@ def test_the_trace_list_has_a_fixed_number_of_queries(personas, story, django_as
     with django_assert_max_num_queries(12):
         rows = client.get("/api/v1/accountability-trace/").json()["results"]
     assert len(rows) == 5
+
+
+def test_the_people_summary_counts_hazards_not_acts(personas, story):
+    from gasguard.hazards.models import Hazard
+    from gasguard.reports import trace
+
+    hazard, _ = story
+    rows = {r["person"]: r for r in trace.people(Hazard.objects.filter(pk=hazard.pk))}
+    assert rows["餐饮郑红"]["整改"] == 1  # started and submitted: one hazard rectified
+    assert rows["塘沽赵敏"]["验收"] == 1 and rows["塘沽赵敏"]["回头看"] == 1
+    assert rows["检查员吴刚"]["检查"] == 1 and rows["检查员吴刚"]["登记"] == 1
