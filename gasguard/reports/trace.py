@@ -9,13 +9,15 @@ from collections import Counter, defaultdict
 from django.db.models import Case, CharField, Count, Prefetch, Q, Value, When
 from django.utils import timezone
 from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from openpyxl import Workbook
 
 from gasguard.hazards.choices import Action
 from gasguard.hazards.filtersets import HazardFilter
 from gasguard.hazards.models import Hazard, HazardEvent, LookBack
 from gasguard.inspections.models import Inspection
-from gasguard.org.models import User
+from gasguard.org.models import Department, User
 from gasguard.org.scope import hazard_q
 
 # What each signed step says about the person's part (谁检查、谁签名、谁负责).
@@ -28,10 +30,20 @@ ROLE_OF_ACTION = {
 ROLES = [INSPECT, FIND, RECTIFY, VERIFY, LOOKBACK, SUPERVISE, ASSIGN]
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class _UnitFilter(filters.ModelChoiceFilter):
+    """A department id (typed for the OpenAPI schema, which cannot guess it from a filter method)."""
+
+
+class _NumberInFilter(filters.BaseInFilter, filters.NumberFilter):
+    pass
+
+
 class TraceFilter(HazardFilter):
     """The ledger's filters, plus the people: who verified, rectified or found, or anyone who acted at all."""
 
-    id = filters.BaseInFilter(field_name="id", label="隐患ID（逗号分隔）")
+    unit = _UnitFilter(queryset=Department.objects.all(), method="filter_unit", label="责任单位")
+    id = _NumberInFilter(field_name="id", label="隐患ID（逗号分隔）")
     number = filters.CharFilter(field_name="number", label="隐患编号")
     verified_by = filters.NumberFilter(field_name="verified_by_id", label="验收人")
     rectified_by = filters.NumberFilter(field_name="rectified_by_id", label="整改提交人")

@@ -143,7 +143,7 @@ def trace_page(request):
     query.pop("page", None)
     return render(request, "reports/trace.html", {
         "filter": f, "page": page, "rows": rows, "people": trace.people(qs), "roles": trace.ROLES,
-        "count": page.paginator.count, "query": query.urlencode(), "errors": f.errors if f.is_bound else {},
+        "count": page.paginator.count, "query": query.urlencode(), "errors": {(f.filters[k].label if k in f.filters else k): v for k, v in f.errors.items()},
         "areas": Jurisdiction.objects.filter(level__in=[Level.ZONE, Level.STREET]).order_by("path"),
         "departments": Department.objects.order_by("id"),
     })

@@ -109,3 +109,12 @@ def test_the_people_summary_counts_hazards_not_acts(personas, story):
     assert rows["餐饮郑红"]["整改"] == 1  # started and submitted: one hazard rectified
     assert rows["塘沽赵敏"]["验收"] == 1 and rows["塘沽赵敏"]["回头看"] == 1
     assert rows["检查员吴刚"]["检查"] == 1 and rows["检查员吴刚"]["登记"] == 1
+
+
+def test_a_bad_filter_says_what_is_wrong(client, personas, story):
+    assert testing.api_client(personas.office).get("/api/v1/accountability-trace/?id=abc").status_code == 400
+    client.force_login(personas.office)
+    page = client.get(reverse("trace"), {"id": "abc", "closed_after": "2024-13-01"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'role="alert"' in html and "销号日期从" in html
