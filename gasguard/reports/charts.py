@@ -4,6 +4,7 @@ import subprocess
 from functools import lru_cache
 
 from matplotlib import font_manager
+
 # Figure, not pyplot: no global state, so two reports may draw at once (threads).
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
