@@ -2,6 +2,7 @@
 import logging
 import threading
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -89,6 +90,17 @@ def add_template(*, name: str, upload, by) -> ReportTemplate:
     ReportTemplate.objects.exclude(pk=tpl.pk).update(active=False)  # the newest upload is the one in use
     audit.record("report.template", tpl, actor=by, after={"name": tpl.name, "file": tpl.file.name})
     return tpl
+
+
+ABANDONED_AFTER = timedelta(hours=1)
+
+
+def fail_abandoned_runs() -> int:
+    """A run still unfinished an hour on lost its thread (the server restarted): say so, so it can be run again."""
+    return ReportRun.objects.filter(state__in=[RunState.QUEUED, RunState.RUNNING],
+                                    created_at__lt=clock.now() - ABANDONED_AFTER).update(
+        state=RunState.FAILED, step="中断", finished_at=clock.now(),
+        message="生成过程中断（可能是服务重启），请重新生成。")
 
 
 def _thread_main(run_id):

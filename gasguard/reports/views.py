@@ -57,6 +57,7 @@ class TemplateForm(forms.Form):
 def index(request, month_form=None, template_form=None, status=200):
     _office_only(request.user)
     month_form = month_form or MonthForm(initial={"month": clock.today().strftime("%Y-%m")})
+    services.fail_abandoned_runs()
     runs = ReportRun.objects.select_related("requested_by", "template")[:30]
     return render(request, "reports/index.html", {
         "month_form": month_form, "template_form": template_form or TemplateForm(), "runs": runs,

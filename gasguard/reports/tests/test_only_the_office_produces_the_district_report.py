@@ -97,3 +97,31 @@ def test_a_broken_template_is_refused(client, personas):
                     {"name": "doc", "file": SimpleUploadedFile("old.doc", DEFAULT_TEMPLATE.read_bytes())})
     assert r.status_code == 400 and ".docx" in r.content.decode()
     assert not ReportTemplate.objects.exists()
+
+
+def test_a_run_abandoned_by_a_restart_is_marked_failed(client, personas):
+    from datetime import timedelta
+
+    old = ReportRun.objects.create(month="2024-01", requested_by=personas.office, state=RunState.RUNNING,
+                                   created_at=clock.now() - timedelta(hours=2))
+    fresh = ReportRun.objects.create(month="2024-02", requested_by=personas.office, state=RunState.RUNNING)
+    client.force_login(personas.office)
+    client.get(reverse("reports"))
+    old.refresh_from_db()
+    fresh.refresh_from_db()
+    assert old.state == RunState.FAILED and "重新生成" in old.message
+    assert fresh.state == RunState.RUNNING
+
+
+def test_the_admin_refuses_a_broken_template(admin_client):
+    doc = Document()
+    doc.add_paragraph("{% for x in %}")
+    buf = io.BytesIO()
+    doc.save(buf)
+    r = admin_client.post(reverse("admin:reports_reporttemplate_add"),
+                          {"name": "坏模板", "active": "on", "file": SimpleUploadedFile("bad.docx", buf.getvalue())})
+    assert r.status_code == 200 and "月报模板无法使用" in r.content.decode()
+    r = admin_client.post(reverse("admin:reports_reporttemplate_add"),
+                          {"name": "默认", "active": "on",
+                           "file": SimpleUploadedFile("ok.docx", DEFAULT_TEMPLATE.read_bytes())})
+    assert r.status_code == 302 and ReportTemplate.objects.get().uploaded_by.is_superuser
