@@ -49,11 +49,29 @@ class TraceFilter(HazardFilter):
     rectified_by = filters.NumberFilter(field_name="rectified_by_id", label="整改提交人")
     found_by = filters.NumberFilter(field_name="found_by_id", label="发现人")
     person = filters.NumberFilter(method="filter_person", label="经办人（任一环节）")
+    person_name = filters.CharFilter(method="filter_person_name", label="经办人姓名")
+    verifier_name = filters.CharFilter(method="filter_verifier_name", label="验收人姓名")
     closed_after = filters.DateFilter(field_name="closed_at", lookup_expr="date__gte", label="销号日期从")
     closed_before = filters.DateFilter(field_name="closed_at", lookup_expr="date__lte", label="销号日期至")
 
     class Meta(HazardFilter.Meta):
         fields = HazardFilter.Meta.fields
+
+    @staticmethod
+    def _users_named(value):
+        value = value.strip()
+        return User.objects.filter(Q(full_name__icontains=value) | Q(username=value)).values("pk")
+
+    def filter_person_name(self, queryset, name, value):
+        if not value.strip():
+            return queryset
+        users = self._users_named(value)
+        acted = HazardEvent.objects.filter(actor_id__in=users).values("hazard_id")
+        inspected = Inspection.objects.filter(inspector_id__in=users).values("pk")
+        return queryset.filter(Q(pk__in=acted) | Q(inspection_id__in=inspected))
+
+    def filter_verifier_name(self, queryset, name, value):
+        return queryset.filter(verified_by_id__in=self._users_named(value)) if value.strip() else queryset
 
     def filter_person(self, queryset, name, value):
         acted = HazardEvent.objects.filter(actor_id=value).values("hazard_id")

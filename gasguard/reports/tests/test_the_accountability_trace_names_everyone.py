@@ -51,6 +51,10 @@ def test_a_set_of_hazards_closed_by_one_verifier(personas, story):
     assert [r["number"] for r in rows] == [hazard.number]
     rows = client.get(f"/api/v1/accountability-trace/?person={personas.street_b.pk}").json()["results"]
     assert [r["number"] for r in rows] == [other.number]
+    rows = client.get("/api/v1/accountability-trace/", {"verifier_name": "塘沽赵"}).json()["results"]
+    assert [r["number"] for r in rows] == [hazard.number]
+    rows = client.get("/api/v1/accountability-trace/", {"person_name": "检查员吴刚"}).json()["results"]
+    assert [r["number"] for r in rows] == [hazard.number]
 
 
 def test_a_street_sees_only_its_own_area(personas, story):
