@@ -38,7 +38,7 @@ def active_template():
 
 
 def build(month: str, *, template=None, progress=lambda step, percent: None) -> Report:
-    """The three files for `month`. `template`: a ReportTemplate, a path, or None for the active/default one."""
+    """The three files for `month`. `template`: a ReportTemplate, a path, or None for the default one."""
     progress("统计数据", 5)
     ctx = district_figures(month)
     progress("绘制图表", 30)
