@@ -1,4 +1,6 @@
 """Pages: the district report (office only) and the accountability trace (everyone, within their scope)."""
+from datetime import timedelta
+
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -56,7 +58,8 @@ class TemplateForm(forms.Form):
 @login_required
 def index(request, month_form=None, template_form=None, status=200):
     _office_only(request.user)
-    month_form = month_form or MonthForm(initial={"month": clock.today().strftime("%Y-%m")})
+    last_month = clock.today().replace(day=1) - timedelta(days=1)  # the report is usually of the month just ended
+    month_form = month_form or MonthForm(initial={"month": last_month.strftime("%Y-%m")})
     services.fail_abandoned_runs()
     runs = ReportRun.objects.select_related("requested_by", "template")[:30]
     return render(request, "reports/index.html", {
