@@ -36,8 +36,12 @@ INSTALLED_APPS = [
     "gasguard.web",
     "gasguard.monitoring",
     "gasguard.bench",
+<<<<<<< HEAD
     "huey.contrib.djhuey",
     "gasguard.jobs",
+=======
+    "gasguard.reports",
+>>>>>>> report
 ]
 
 MIDDLEWARE = [

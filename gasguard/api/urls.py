@@ -22,4 +22,5 @@ urlpatterns = [
     path("cylinders/", include("gasguard.cylinders.api.urls")),
     path("", include(router.urls)),
     path("", include("gasguard.monitoring.api.urls")),
+    path("", include("gasguard.reports.api")),
 ]
