@@ -36,12 +36,9 @@ INSTALLED_APPS = [
     "gasguard.web",
     "gasguard.monitoring",
     "gasguard.bench",
-<<<<<<< HEAD
     "huey.contrib.djhuey",
     "gasguard.jobs",
-=======
     "gasguard.reports",
->>>>>>> report
 ]
 
 MIDDLEWARE = [

@@ -10,10 +10,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("imports/", include("gasguard.imports.urls")),
     path("cylinders/", include("gasguard.cylinders.urls")),
-<<<<<<< HEAD
     path("campaign/", include("gasguard.campaign.urls")),
-=======
     path("reports/", include("gasguard.reports.urls")),
->>>>>>> report
     path("", include("gasguard.web.urls")),
 ]
