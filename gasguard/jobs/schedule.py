@@ -25,10 +25,20 @@ def draw_lookback(today: date | None = None) -> dict:
     return {"month": month, "sampled": len(draw_lookback_sample(month))}
 
 
+def district_report(today: date | None = None) -> dict:
+    """Monthly, after the units' deadline: the district report of the month just ended, kept as a report run."""
+    from gasguard.reports.services import scheduled_run
+    today = today or clock.today()
+    first = today.replace(day=1)
+    month = f"{(first.year if first.month > 1 else first.year - 1):04d}-{(first.month - 2) % 12 + 1:02d}"
+    run = scheduled_run(month)
+    return {"month": month, "run": run.pk if run else None, "state": run.state if run else None}
+
+
 # name → (function, crontab fields in UTC: huey runs with utc=True; 00:00 UTC is 08:00 in Beijing).
-# The lead's report generation adds a line here.
 JOBS = {
     "report_reminders": (report_reminders, {"minute": "0", "hour": "0"}),       # daily 08:00
     "escalate_overdue": (escalate_overdue, {"minute": "30", "hour": "23"}),     # daily 07:30
     "draw_lookback": (draw_lookback, {"minute": "10", "hour": "0", "day": "1"}),  # the 1st, 08:10
+    "district_report": (district_report, {"minute": "0", "hour": "1", "day": "19"}),  # the 19th, 09:00
 }

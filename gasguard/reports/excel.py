@@ -15,7 +15,8 @@ HAZARD_COLUMNS = [("number", "隐患编号"), ("site", "所在对象"), ("jurisd
 # (sheet name, context key, columns)
 SHEETS = [
     ("分任务", "tasks", [("code", "编号"), ("title", "任务"), ("lead_units", "牵头单位"), ("co_units", "配合单位"),
-                        ("territorial", "属地责任"), ("inspections_month", "本月检查"), *FIGURES]),
+                        ("territorial", "属地责任"), ("progress_status", "进展状态"), ("progress_units", "填报单位数"),
+                        ("progress", "本月进展（单位填报）"), ("inspections_month", "本月检查"), *FIGURES]),
     ("分单位", "by_unit", [("unit", "牵头单位"), ("inspections_month", "本月检查"), *FIGURES]),
     ("分属地", "by_area", [("name", "属地"), ("level", "类别"), *FIGURES]),
     ("重大隐患", "majors", HAZARD_COLUMNS),
@@ -35,7 +36,7 @@ def _sheet(wb, title, columns, rows):
     for row in rows:
         ws.append([row.get(key, "") for key, _ in columns])
     for i, (key, label) in enumerate(columns, start=1):
-        wide = key in ("title", "description", "site", "lead_units", "co_units", "responsible")
+        wide = key in ("title", "description", "site", "lead_units", "co_units", "responsible", "progress")
         ws.column_dimensions[get_column_letter(i)].width = 36 if wide else max(10, len(label) * 2 + 2)
     ws.freeze_panes = "A2"
     return ws

@@ -130,6 +130,7 @@ def task_rows(month: str, *, p: Period | None = None, unit_figures: dict | None 
             _add(unit_figures.setdefault(g["lead_unit_id"], _zero()), g)
     if inspections is None:
         inspections = _inspections_by_unit(p)
+    progress = _progress_by_task(p.month)
     rows = []
     for task in Task.objects.prefetch_related("lead_units", "co_units").order_by("order", "id"):
         leads = list(task.lead_units.all())
@@ -140,8 +141,33 @@ def task_rows(month: str, *, p: Period | None = None, unit_figures: dict | None 
                "inspections_month": sum(inspections.get(d.pk, 0) for d in leads), **_zero()}
         for d in leads:
             _add(row, unit_figures.get(d.pk, _zero()))
+        row.update(_progress_cells(progress.get(task.pk, {}), {d.pk for d in leads}))
         rows.append(_finish(row))
     return rows
+
+
+def _progress_by_task(month: str) -> dict:
+    """The units' own progress records of the month: the latest entry of each unit per task."""
+    from gasguard.campaign.models import TaskProgress
+
+    latest: dict = {}
+    qs = (TaskProgress.objects.filter(month=month).select_related("department", "jurisdiction")
+          .order_by("recorded_at", "id"))
+    for entry in qs.iterator(chunk_size=500):
+        latest.setdefault(entry.task_id, {})[entry.unit_key] = entry  # later rows replace earlier ones
+    return latest
+
+
+def _progress_cells(entries: dict, lead_ids: set) -> dict:
+    """进展: the lead units' entries first, then the others; how many units reported."""
+    def line(e):
+        pct = f"（{e.percent}%）" if e.percent is not None else ""
+        return f"{e.unit.name}：{e.get_status_display()}{pct}，{e.text.strip()}"
+
+    ordered = sorted(entries.values(), key=lambda e: (e.department_id not in lead_ids, e.unit_key))
+    return {"progress_units": len(ordered),
+            "progress_status": ordered[0].get_status_display() if ordered else "未填报",
+            "progress": "；".join(line(e) for e in ordered) or "本月未填报"}
 
 
 def _hazard_row(h: Hazard, p: Period) -> dict:

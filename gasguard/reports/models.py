@@ -38,8 +38,9 @@ class ReportRun(models.Model):
     month = models.CharField(_("月份"), max_length=7, db_index=True)
     template = models.ForeignKey(ReportTemplate, models.SET_NULL, null=True, blank=True, related_name="runs",
                                  verbose_name=_("所用模板"))
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="report_runs",
-                                     verbose_name=_("生成人"))
+    # Empty for the monthly run the job runner makes on its own.
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
+                                     related_name="report_runs", verbose_name=_("生成人"))
     state = models.CharField(_("状态"), max_length=20, choices=RunState.choices, default=RunState.QUEUED)
     step = models.CharField(_("当前步骤"), max_length=100, blank=True)
     percent = models.PositiveSmallIntegerField(_("进度"), default=0)

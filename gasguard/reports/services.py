@@ -83,6 +83,18 @@ def request_run(month: str, *, by) -> ReportRun:
     return run
 
 
+def scheduled_run(month: str) -> ReportRun | None:
+    """The job runner's monthly report (no requester), made in the worker itself. Safe to run twice: a month that
+    already has a scheduled run that did not fail gets none."""
+    p = period(month)
+    if ReportRun.objects.filter(month=p.month, requested_by=None).exclude(state=RunState.FAILED).exists():
+        return None
+    with transaction.atomic():
+        run = ReportRun.objects.create(month=p.month, requested_by=None, template=active_template())
+        audit.record("report.request", run, actor=None, after={"month": p.month, "scheduled": True})
+    return execute(run.pk)
+
+
 @transaction.atomic
 def add_template(*, name: str, upload, by) -> ReportTemplate:
     """Keep an (already checked) Word template and make it the one in use."""

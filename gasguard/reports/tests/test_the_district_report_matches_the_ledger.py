@@ -1,5 +1,7 @@
 """The district report's figures, in Word and in Excel, equal what the ledger says when asked directly; the PDF is
 a PDF with the title in it."""
+from datetime import timedelta
+
 import pytest
 
 from gasguard.reports import services
@@ -15,8 +17,13 @@ TASK_COLUMNS = {"本月检查": "inspections_month", "本月发现": "found_mont
                 "逾期": "overdue", "整改率%": "rate"}
 
 
+def last_month():
+    first = clock.today().replace(day=1)
+    return (first - timedelta(days=1)).strftime("%Y-%m")
+
+
 def months():
-    return ["2023-10", "2024-06", clock.today().strftime("%Y-%m")]
+    return ["2023-10", "2024-06", last_month(), clock.today().strftime("%Y-%m")]
 
 
 def _num(text):
@@ -120,3 +127,30 @@ def test_the_word_file_carries_the_charts(ledger, reports):
 
     names = zipfile.ZipFile(io.BytesIO(reports["2024-06"].docx)).namelist()
     assert len([n for n in names if n.startswith("word/media/") and n.endswith(".png")]) == 3
+
+
+@pytest.mark.parametrize("month", months())
+def test_each_task_carries_the_units_own_progress_records(ledger, reports, month):
+    """二、分任务: the latest entry of each unit for the month, lead units first; nothing recorded says so."""
+    from gasguard.campaign.models import Task, TaskProgress
+
+    tables, sheets = docx_tables(reports[month].docx), xlsx_sheets(reports[month].xlsx)
+    word, xlsx = _docx_rows(tables["任务编号"]), as_dicts(sheets["分任务"])
+    latest = {}
+    for e in TaskProgress.objects.filter(month=month).order_by("recorded_at", "id"):
+        latest.setdefault(e.task.code, {})[e.unit_key] = e
+    for task in Task.objects.all():
+        entries = latest.get(task.code, {})
+        assert int(word[task.code]["填报单位"]) == xlsx[task.code]["填报单位数"] == len(entries), task.code
+        text = word[task.code]["本月进展"]
+        assert text == xlsx[task.code]["本月进展（单位填报）"]
+        if not entries:
+            assert text == "本月未填报"
+        for e in entries.values():
+            assert f"{e.unit.name}：{e.get_status_display()}" in text and e.text.strip() in text, task.code
+        leads = {d.pk for d in task.lead_units.all()}
+        lead_names = [e.unit.name for e in entries.values() if e.department_id in leads]
+        if lead_names:  # lead units come first
+            assert any(text.startswith(n + "：") for n in lead_names), task.code
+    if month == last_month():
+        assert latest, "the demo records task progress for the months just reported"

@@ -104,6 +104,10 @@ def build(path=OUT):
           ["{{ r.code }}", "{{ r.title }}", "{{ r.lead_units }}", "{{ r.co_units }}", "{{ r.inspections_month }}",
            "{{ r.found_month }}", "{{ r.found }}", "{{ r.closed }}", "{{ r.overdue }}", "{{ r.rate }}"], "tasks",
           [1.5, 3.6, 2.6, 2.6] + [1.0] * 5 + [1.3])
+    p(doc, "各任务本月进展（各单位在平台填报，牵头单位在前）。")
+    table(doc, ["任务编号", "任务", "进展状态", "填报单位", "本月进展"],
+          ["{{ r.code }}", "{{ r.title }}", "{{ r.progress_status }}", "{{ r.progress_units }}", "{{ r.progress }}"],
+          "tasks", [1.5, 3.4, 1.8, 1.4, 8.5])
 
     p(doc, "三、分单位情况", "公文一级标题")
     table(doc, ["牵头单位", "本月检查", "本月发现", "累计发现", "累计销号", "未销号", "逾期", "重大隐患", "整改率%"],
