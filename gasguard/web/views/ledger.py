@@ -3,23 +3,31 @@ import tempfile
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Sum
 from django.http import FileResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from gasguard.catalog.choices import Severity
-from gasguard.hazards.choices import Source, State
+from gasguard.hazards.choices import OPEN_STATES, Source, State
 from gasguard.hazards.filtersets import SORTS, HazardFilter
-from gasguard.hazards.models import Hazard
+from gasguard.hazards.models import Hazard, HazardTally
+from gasguard.org.choices import Role
 from gasguard.org.models import Department, Jurisdiction
 from gasguard.org.scope import hazard_q
 from gasguard.sites.choices import SiteType
 from gasguard.utilities import clock
 
 PAGE_SIZE = 30
+# Beyond this many rows the list says "10000+" instead of counting a million rows for every page.
+COUNT_CAP = 10_000
+# What the page shows of each hazard (and nothing else: descriptions and legal texts stay in the table).
+LIST_COLUMNS = ("number", "description", "severity", "state", "deadline", "found_at", "responsible_person",
+                "site__name", "jurisdiction__name", "lead_unit__name")
 
 
 def filtered_hazards(request):
@@ -28,14 +36,88 @@ def filtered_hazards(request):
     qs = f.qs if f.is_bound and f.is_valid() else base
     sort = request.GET.get("sort", "-found")
     order = SORTS.get(sort, "-found_at")
-    return f, qs.order_by(order, "-id"), sort
+    # The tie-break runs the same way as the sort, so one index on (column, id) serves both directions.
+    return f, qs.order_by(order, "-id" if order.startswith("-") else "id"), sort
+
+
+def tally_count(request, f):
+    """The exact number of rows from the roll-up, when the scope and the filters are dimensions of it (office or
+    jurisdiction scope; jurisdiction, severity, lead unit, and all open or all closed states); else None."""
+    user = request.user
+    if f.is_bound and not f.is_valid():
+        return None
+    rows = HazardTally.objects.all()
+    if user.is_superuser or user.role == Role.OFFICE:
+        pass
+    elif user.role == Role.JURISDICTION and user.jurisdiction_id:
+        rows = rows.filter(jurisdiction__path__startswith=user.jurisdiction.path)
+    else:
+        return None
+    data = f.form.cleaned_data if f.is_bound else {}
+    column = "found"
+    for name, value in data.items():
+        if value in (None, "", []):
+            continue
+        if name == "jurisdiction":
+            j = Jurisdiction.objects.filter(code=value).first() or (
+                Jurisdiction.objects.filter(pk=int(value)).first() if str(value).isdigit() else None)
+            if j is None:
+                return 0
+            rows = rows.filter(jurisdiction__path__startswith=j.path)
+        elif name == "severity":
+            rows = rows.filter(severity=value)
+        elif name == "lead_unit":
+            rows = rows.filter(lead_unit_id=value.pk)
+        elif name == "state" and set(value) == {State.CLOSED}:
+            column = "closed"
+        elif name == "state" and set(value) == set(OPEN_STATES):
+            column = "due"
+        elif name == "state" and set(value) == set(State.values):
+            pass
+        else:
+            return None
+    return rows.aggregate(n=Sum(column))["n"] or 0
+
+
+class LedgerPaginator(Paginator):
+    """Counts from the roll-up when it can, else counts at most COUNT_CAP + 1 rows (and then offers the first
+    COUNT_CAP rows' pages, saying "10000+": narrow the filter to see the rest)."""
+
+    def __init__(self, object_list, per_page, exact=None):
+        super().__init__(object_list, per_page)
+        self.exact = exact
+        self.capped = False
+
+    @cached_property
+    def count(self):
+        if self.exact is not None:
+            return self.exact
+        n = self.object_list[:COUNT_CAP + 1].count()
+        if n > COUNT_CAP:
+            self.capped = True
+            return COUNT_CAP
+        return n
+
+    def page(self, number):
+        """The page's ids first, sorted and cut on the ledger table alone; then those 30 rows with their site,
+        place and unit. (Joined before the cut, PostgreSQL fetches the site of every matching row.)"""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom:bottom + self.per_page])
+        rows = self.object_list.model.objects.filter(pk__in=ids).select_related(
+            "site", "lead_unit", "jurisdiction").only(*LIST_COLUMNS).order_by()
+        by_id = {h.pk: h for h in rows}
+        return self._get_page([by_id[pk] for pk in ids if pk in by_id], number, self)
+
+    @property
+    def count_label(self):
+        return f"{self.count}+" if self.count and self.capped else str(self.count)
 
 
 @login_required
 def ledger(request):
     f, qs, sort = filtered_hazards(request)
-    page = Paginator(qs.select_related("site", "lead_unit", "jurisdiction"), PAGE_SIZE).get_page(
-        request.GET.get("page"))
+    page = LedgerPaginator(qs, PAGE_SIZE, exact=tally_count(request, f)).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     sort_params = params.copy()
