@@ -1,5 +1,8 @@
 """Filters of the ledger, shared by the API, the ledger page and its Excel export."""
+from datetime import datetime, time, timedelta
+
 from django.db.models import Q
+from django.utils import timezone
 from django_filters import rest_framework as filters
 
 from gasguard.catalog.choices import Severity
@@ -8,6 +11,11 @@ from gasguard.sites.choices import SiteType
 
 from .choices import OPEN_STATES, Source, State
 from .models import Hazard, today
+
+
+def _start_of(day):
+    """Local midnight of `day`, aware."""
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def jurisdiction_subtree(queryset, value, prefix="jurisdiction__"):
@@ -37,8 +45,8 @@ class HazardFilter(filters.FilterSet):
     jurisdiction = filters.CharFilter(method="filter_jurisdiction", label="属地")
     unit = filters.ModelChoiceFilter(queryset=Department.objects.all(), method="filter_unit", label="责任单位")
     site_type = filters.ChoiceFilter(field_name="site__site_type", choices=SiteType.choices, label="对象类型")
-    found_after = filters.DateFilter(field_name="found_at", lookup_expr="date__gte", label="发现日期从")
-    found_before = filters.DateFilter(field_name="found_at", lookup_expr="date__lte", label="发现日期至")
+    found_after = filters.DateFilter(method="filter_found_after", label="发现日期从")
+    found_before = filters.DateFilter(method="filter_found_before", label="发现日期至")
     q = filters.CharFilter(method="filter_text", label="关键词")
 
     class Meta:
@@ -48,6 +56,13 @@ class HazardFilter(filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         overdue = Q(state__in=OPEN_STATES, deadline__lt=today())
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+    # Local days as a range of the indexed column: a cast of found_at to a date would read every row.
+    def filter_found_after(self, queryset, name, value):
+        return queryset.filter(found_at__gte=_start_of(value))
+
+    def filter_found_before(self, queryset, name, value):
+        return queryset.filter(found_at__lt=_start_of(value + timedelta(days=1)))
 
     def filter_jurisdiction(self, queryset, name, value):
         return jurisdiction_subtree(queryset, value)

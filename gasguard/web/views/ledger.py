@@ -8,9 +8,6 @@ from django.http import FileResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.functional import cached_property
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from gasguard.catalog.choices import Severity
 from gasguard.hazards.choices import OPEN_STATES, Source, State
@@ -21,6 +18,7 @@ from gasguard.org.models import Department, Jurisdiction
 from gasguard.org.scope import hazard_q
 from gasguard.sites.choices import SiteType
 from gasguard.utilities import clock
+from gasguard.web.xlsx import SheetWriter
 
 PAGE_SIZE = 30
 # Beyond this many rows the list says "10000+" instead of counting a million rows for every page.
@@ -139,52 +137,45 @@ EXPORT_COLUMNS = ["隐患编号", "隐患所在对象", "对象类型", "属地"
 
 @login_required
 def ledger_export(request):
-    """Exactly the filtered rows, written row by row in openpyxl's write-only mode to a temporary file (flat
-    memory whatever the row count), then streamed."""
+    """Exactly the filtered rows, read from a server-side cursor and written row by row into a temporary file
+    (gasguard.web.xlsx: flat memory whatever the row count), then sent."""
     _, qs, _ = filtered_hazards(request)
-    # Labels are lazy translations; openpyxl needs plain strings.
+    # Labels are lazy translations; the sheet needs plain strings.
     severity, state, source, site_type = ({k: str(v) for k, v in c.choices} for c in (Severity, State, Source, SiteType))
-    co_names = {}
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("隐患台账")
-    bold = Font(bold=True)
-    header = []
-    for title in EXPORT_COLUMNS:
-        cell = WriteOnlyCell(ws, value=title)
-        cell.font = bold
-        header.append(cell)
-    ws.append(header)
+    closed = State.CLOSED.value
     today = clock.today()
+    local = timezone.get_current_timezone()
     rows = qs.values_list("pk", "number", "site__name", "site__site_type", "jurisdiction__name", "description",
                           "severity", "item__code", "legal_basis", "lead_unit__name", "responsible_party",
                           "responsible_person", "responsible_phone", "deadline", "state", "source",
                           "found_by__full_name", "found_at", "closed_at")
     through = Hazard.co_units.through
-    batch = []
-
-    def flush(batch):
-        ids = [r[0] for r in batch]
-        co_names.clear()
-        for hid, name in through.objects.filter(hazard_id__in=ids).values_list("hazard_id", "department__name"):
-            co_names.setdefault(hid, []).append(name)
-        for (pk, number, site, stype, juris, desc, sev, item, basis, lead, party, person, phone, deadline, st, src,
-             finder, found, closed) in batch:
-            overdue = st != State.CLOSED and deadline < today
-            ws.append([number, site, site_type.get(stype, stype), juris, desc, severity.get(sev, sev), item or "",
-                       basis, lead, "、".join(co_names.get(pk, [])), party, person, phone, deadline,
-                       "是" if overdue else "否", state.get(st, st), source.get(src, src), finder or "",
-                       timezone.localtime(found).replace(tzinfo=None),
-                       timezone.localtime(closed).replace(tzinfo=None) if closed else None])
-
-    for row in rows.iterator(chunk_size=2000):
-        batch.append(row)
-        if len(batch) == 2000:
-            flush(batch)
-            batch = []
-    if batch:
-        flush(batch)
     tmp = tempfile.TemporaryFile()
-    wb.save(tmp)
+    with SheetWriter(tmp, "隐患台账", len(EXPORT_COLUMNS)) as sheet:
+        sheet.header(EXPORT_COLUMNS)
+
+        def flush(batch):
+            # The co-units of the whole batch in one query, not one per row.
+            co_names = {}
+            for hid, name in (through.objects.filter(hazard_id__in=[r[0] for r in batch])
+                              .order_by("id").values_list("hazard_id", "department__name")):
+                co_names.setdefault(hid, []).append(name)
+            for (pk, number, site, stype, juris, desc, sev, item, basis, lead, party, person, phone, deadline, st,
+                 src, finder, found, closed_at) in batch:
+                sheet.row((number, site, site_type.get(stype, stype), juris, desc, severity.get(sev, sev), item,
+                           basis, lead, "、".join(co_names.get(pk, ())), party, person, phone, deadline,
+                           "是" if st != closed and deadline < today else "否", state.get(st, st),
+                           source.get(src, src), finder, found.astimezone(local).replace(tzinfo=None),
+                           closed_at.astimezone(local).replace(tzinfo=None) if closed_at else None))
+
+        batch = []
+        for row in rows.iterator(chunk_size=2000):
+            batch.append(row)
+            if len(batch) == 2000:
+                flush(batch)
+                batch = []
+        if batch:
+            flush(batch)
     tmp.seek(0)
     name = f"隐患台账-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
     return FileResponse(tmp, as_attachment=True, filename=name,
