@@ -842,7 +842,7 @@ class Measurer:
             out[key] = {"target_rows": target, "rows": rows, "filter": query, "seconds": round(seconds, 2),
                         "rows_per_s": round(rows / seconds) if seconds else None, "bytes": size,
                         "peak_mb": round(peak / 2**20, 1), "maxrss_delta_mb": round(maxrss_after - rss_before, 1),
-                        "seconds_under_tracemalloc": round(traced_s, 2), "openpyxl_lxml": _openpyxl_lxml(),
+                        "seconds_under_tracemalloc": round(traced_s, 2), "writer": "gasguard.web.xlsx",
                         "rss_peak_over_start_mb": round(hwm - rss_start, 1) if hwm and rss_start else None}
         small, large = out[EXPORT_KEYS[0]], out[EXPORT_KEYS[1]]
         if small["peak_mb"]:
@@ -895,12 +895,6 @@ def _rows(user, query: str) -> int:
     return (f.qs if f.is_bound and f.is_valid() else base).count()
 
 
-def _openpyxl_lxml() -> bool:
-    """openpyxl writes XML through lxml when it is installed, else through et_xmlfile (pure Python, far slower)."""
-    from openpyxl.xml import LXML
-    return bool(LXML)
-
-
 def _hazard_id_range() -> tuple[int, int]:
     from django.db.models import Max, Min
 
@@ -941,7 +935,7 @@ def run_inprocess(hazards: int, *, repeats=30, warmup=3, seed=DEFAULT_SEED, fast
 
 # The code under measurement: a fingerprint per file, so a result can be matched to the version it measured.
 MEASURED_SOURCES = ("hazards/models.py", "hazards/filtersets.py", "hazards/tally.py", "org/scope.py",
-                    "web/views/dashboard.py", "web/views/ledger.py", "web/views/hazard.py")
+                    "web/views/dashboard.py", "web/views/ledger.py", "web/views/hazard.py", "web/xlsx.py")
 
 
 def code_fingerprint() -> dict:
