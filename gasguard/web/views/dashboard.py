@@ -15,11 +15,12 @@ from django.utils import timezone
 
 from gasguard.catalog.choices import Severity
 from gasguard.hazards.choices import OPEN_STATES, State
+from gasguard.hazards.filtersets import area_ids, visible_q
 from gasguard.hazards.models import Hazard, HazardTally
 from gasguard.inspections.models import Inspection
 from gasguard.org.choices import Role
 from gasguard.org.models import Department, Jurisdiction
-from gasguard.org.scope import hazard_q, inspection_q, site_q
+from gasguard.org.scope import inspection_q, site_q
 from gasguard.sites.models import Site
 from gasguard.utilities import clock
 
@@ -80,18 +81,13 @@ def _from_tally(figures, tally, hazards, today, month_start, since):
     figures.add_months(figures.closed, ((r["month"], r["c"]) for r in months))
 
 
-def _subtree_ids(user, nodes):
-    path = nodes[user.jurisdiction_id].path
-    return [pk for pk, j in nodes.items() if j.path.startswith(path)]
-
-
-def _tally_split(user, nodes):
+def _tally_split(user):
     """(roll-up rows of the user's scope, the Q of the hazards those rows count, whether the scope holds other
     hazards too), or None where the roll-up cannot speak for the scope. Mirrors org.scope.hazard_q."""
     if user.is_superuser or user.role == Role.OFFICE:
         return Q(), Q(), False
-    if user.role == Role.JURISDICTION and user.jurisdiction_id:
-        ids = _subtree_ids(user, nodes)
+    ids = area_ids(user)
+    if ids is not None:
         return Q(jurisdiction_id__in=ids), Q(jurisdiction_id__in=ids), False
     if user.role == Role.DEPARTMENT and user.department_id:
         # The hazards it leads are in the roll-up; those it only co-handles are counted from the ledger.
@@ -103,13 +99,14 @@ def dashboard_data(user):
     today = clock.today()
     month_start = today.replace(day=1)
     since = (month_start - timedelta(days=366)).replace(day=1)
-    hazards = Hazard.objects.filter(hazard_q(user))
+    hazards = Hazard.objects.filter(visible_q(user))
+    own_area = area_ids(user)
     nodes = {j.pk: j for j in Jurisdiction.objects.all()}
     by_code = {j.code: j for j in nodes.values()}
     depts = {d.pk: d for d in Department.objects.all()}
 
     data = Figures()
-    split = _tally_split(user, nodes) if user.is_authenticated else None
+    split = _tally_split(user) if user.is_authenticated else None
     if split is None:
         _direct(data, hazards, today, month_start, since)
     else:
@@ -136,13 +133,13 @@ def dashboard_data(user):
             figures[k] += row[k]
     figures = _rate(figures)
     figures["open"] = figures["total"] - figures["closed"]
-    figures["sites"] = Site.objects.filter(site_q(user)).count()
-    inspections = Inspection.objects.filter(inspection_q(user), inspected_at__gte=_start_of(month_start))
-    if user.is_authenticated and user.role == Role.JURISDICTION and user.jurisdiction_id:
-        # The same scope said again as ids: with the path prefix alone PostgreSQL guesses one place and walks
-        # every inspection of the subtree's sites; with ids it reads this month's inspections by date.
-        inspections = inspections.filter(site__jurisdiction_id__in=_subtree_ids(user, nodes))
-    figures["inspections_month"] = inspections.count()
+    # A jurisdiction's area as ids (hazards.filtersets.area_ids): on the path prefix PostgreSQL guesses one place
+    # and walks every inspection of the area's sites; with ids it reads this month's inspections by date.
+    sites = Site.objects.filter(site_q(user) if own_area is None else Q(jurisdiction_id__in=own_area))
+    inspections = Inspection.objects.filter(
+        inspection_q(user) if own_area is None else Q(site__jurisdiction_id__in=own_area))
+    figures["sites"] = sites.count()
+    figures["inspections_month"] = inspections.filter(inspected_at__gte=_start_of(month_start)).count()
     figures["found_month"] = data.found.get(month_start, 0)
     by_area = sorted((_rate(a) for a in areas.values() if a["total"]), key=lambda a: (-a["total"], a["code"]))
     by_unit = sorted((_rate(u) for u in units.values() if u["total"]), key=lambda u: -u["total"])

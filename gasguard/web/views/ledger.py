@@ -11,11 +11,10 @@ from django.utils.functional import cached_property
 
 from gasguard.catalog.choices import Severity
 from gasguard.hazards.choices import OPEN_STATES, Source, State
-from gasguard.hazards.filtersets import SORTS, HazardFilter
+from gasguard.hazards.filtersets import SORTS, HazardFilter, visible_q
 from gasguard.hazards.models import Hazard, HazardTally
 from gasguard.org.choices import Role
 from gasguard.org.models import Department, Jurisdiction
-from gasguard.org.scope import hazard_q
 from gasguard.sites.choices import SiteType
 from gasguard.utilities import clock
 from gasguard.web.xlsx import SheetWriter
@@ -29,13 +28,7 @@ LIST_COLUMNS = ("number", "description", "severity", "state", "deadline", "found
 
 
 def filtered_hazards(request):
-    user = request.user
-    base = Hazard.objects.filter(hazard_q(user))
-    if user.is_authenticated and user.role == Role.JURISDICTION and user.jurisdiction_id:
-        # The same scope said again as a list of ids: on the path prefix alone PostgreSQL guesses the subtree is
-        # one place, and plans for a handful of rows where there are a hundred thousand.
-        base = base.filter(jurisdiction_id__in=list(Jurisdiction.objects.filter(
-            path__startswith=user.jurisdiction.path).values_list("pk", flat=True)))
+    base = Hazard.objects.filter(visible_q(request.user))
     f = HazardFilter(request.GET or None, queryset=base)
     qs = f.qs if f.is_bound and f.is_valid() else base
     sort = request.GET.get("sort", "-found")
