@@ -1,19 +1,55 @@
 """Filters of the ledger, shared by the API, the ledger page and its Excel export."""
+from datetime import datetime, time, timedelta
+
 from django.db.models import Q
+from django.utils import timezone
 from django_filters import rest_framework as filters
 
 from gasguard.catalog.choices import Severity
+from gasguard.org.choices import Role
 from gasguard.org.models import Department, Jurisdiction
+from gasguard.org.scope import hazard_q
 from gasguard.sites.choices import SiteType
 
 from .choices import OPEN_STATES, Source, State
 from .models import Hazard, today
 
 
+def _start_of(day):
+    """Local midnight of `day`, aware."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
 def jurisdiction_subtree(queryset, value, prefix="jurisdiction__"):
     """Filter to a jurisdiction and everything below it, given its code or id."""
     j = Jurisdiction.objects.filter(Q(code=value) | Q(pk=int(value) if str(value).isdigit() else None)).first()
-    return queryset.filter(**{f"{prefix}path__startswith": j.path}) if j else queryset.none()
+    if j is None:
+        return queryset.none()
+    # The subtree as a list of ids (see area_ids).
+    return queryset.filter(**{f"{prefix[:-2]}_id__in": subtree_ids(j)})
+
+
+def subtree_ids(jurisdiction) -> list[int]:
+    return list(Jurisdiction.objects.filter(path__startswith=jurisdiction.path).values_list("pk", flat=True))
+
+
+def area_ids(user) -> list[int] | None:
+    """For a jurisdiction (属地) user, the ids of the places in their area; else None.
+
+    org.scope says "the jurisdiction's path starts with the user's": PostgreSQL cannot estimate a prefix join, takes
+    a street of 150,000 hazards for a handful, and plans a sort of all of them. The same rule said as a list of ids
+    (the jurisdiction table is small) it estimates right. Mirrors the order of org.scope's rules (test:
+    test_a_streets_ledger_scope_said_as_ids_is_the_same_scope)."""
+    if (user.is_authenticated and not user.is_superuser and user.role == Role.JURISDICTION
+            and user.jurisdiction_id):
+        return subtree_ids(user.jurisdiction)
+    return None
+
+
+def visible_q(user) -> Q:
+    """org.scope.hazard_q, with a jurisdiction user's area as ids (see area_ids)."""
+    ids = area_ids(user)
+    return hazard_q(user) if ids is None else Q(jurisdiction_id__in=ids)
 
 
 SORTS = {
@@ -24,24 +60,36 @@ SORTS = {
 
 
 class HazardFilter(filters.FilterSet):
-    state = filters.MultipleChoiceFilter(choices=State.choices, label="状态")
+    # One `state IN (…)` (not an OR per state, which hides the (jurisdiction, state) index from the planner), and
+    # no DISTINCT: a state is a column of the hazard, and DISTINCT would sort every matching row before paging.
+    state = filters.MultipleChoiceFilter(choices=State.choices, label="状态", method="filter_state", distinct=False)
     severity = filters.ChoiceFilter(choices=Severity.choices, label="等级")
     source = filters.ChoiceFilter(choices=Source.choices, label="来源")
     overdue = filters.BooleanFilter(method="filter_overdue", label="是否逾期")
     jurisdiction = filters.CharFilter(method="filter_jurisdiction", label="属地")
     unit = filters.ModelChoiceFilter(queryset=Department.objects.all(), method="filter_unit", label="责任单位")
     site_type = filters.ChoiceFilter(field_name="site__site_type", choices=SiteType.choices, label="对象类型")
-    found_after = filters.DateFilter(field_name="found_at", lookup_expr="date__gte", label="发现日期从")
-    found_before = filters.DateFilter(field_name="found_at", lookup_expr="date__lte", label="发现日期至")
+    found_after = filters.DateFilter(method="filter_found_after", label="发现日期从")
+    found_before = filters.DateFilter(method="filter_found_before", label="发现日期至")
     q = filters.CharFilter(method="filter_text", label="关键词")
 
     class Meta:
         model = Hazard
         fields = ["state", "severity", "source", "lead_unit", "site", "enterprise", "item", "rebound_of"]
 
+    def filter_state(self, queryset, name, value):
+        return queryset.filter(state__in=value) if value else queryset
+
     def filter_overdue(self, queryset, name, value):
         overdue = Q(state__in=OPEN_STATES, deadline__lt=today())
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+    # Local days as a range of the indexed column: a cast of found_at to a date would read every row.
+    def filter_found_after(self, queryset, name, value):
+        return queryset.filter(found_at__gte=_start_of(value))
+
+    def filter_found_before(self, queryset, name, value):
+        return queryset.filter(found_at__lt=_start_of(value + timedelta(days=1)))
 
     def filter_jurisdiction(self, queryset, name, value):
         return jurisdiction_subtree(queryset, value)

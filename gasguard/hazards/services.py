@@ -13,6 +13,7 @@ from gasguard.audit import services as audit
 from gasguard.org.scope import can_verify, hazard_q
 from gasguard.utilities import clock
 
+from . import tally
 from .choices import OPEN_STATES, Action, LookBackResult, Source, State
 from .models import Hazard, HazardEvent, LookBack
 
@@ -53,11 +54,19 @@ def _check_visible(hazard: Hazard, user):
 def _lock(hazard: Hazard) -> tuple[Hazard, dict]:
     """Re-read the hazard under a row lock, so two people acting at once cannot both move it."""
     locked = Hazard.objects.select_for_update().get(pk=hazard.pk)
+    locked._tally_before = tally.contributions(locked)
     return locked, audit.snapshot(locked, exclude=HAZARD_FIELDS_EXCLUDED)
 
 
 def _step(hazard: Hazard, before: dict | None, action: Action, by, *, note="", deadline=None, from_state="",
           photos=()) -> HazardEvent:
+    # The dashboard's roll-up moves with the hazard, in this transaction (only for a hazard read under _lock or
+    # just registered: those are the ones whose earlier contributions are known).
+    tally_before = getattr(hazard, "_tally_before", None)
+    if tally_before is not None:
+        after = tally.contributions(hazard)
+        tally.apply(tally_before, after)
+        hazard._tally_before = after
     event = HazardEvent.objects.create(hazard=hazard, action=action, actor=by, from_state=from_state,
                                        to_state=hazard.state, note=note, deadline=deadline)
     for upload in photos:
@@ -106,6 +115,7 @@ def register(*, site, description, severity, lead_unit, co_units=(), responsible
     hazard.number = f"YH{timezone.localdate(hazard.found_at):%Y%m}{hazard.pk:07d}"
     hazard.save(update_fields=["number"])
     hazard.co_units.set(co_units)
+    hazard._tally_before = {}
     _step(hazard, None, Action.REGISTER, by, note=note or description, deadline=deadline)
     return hazard
 
