@@ -541,3 +541,20 @@ def record_admonition(unit, *, held_on, people: str, reasons: str, commitments="
            text=row.reasons, link="/campaign/admonitions/")
     audit.record("admonition.record", row, actor=by, after=audit.snapshot(row))
     return row
+
+
+def reporting_summary(campaign, today: date | None = None) -> dict | None:
+    """For the office's home dashboard: the latest month whose reports are due, how many units reported on time,
+    late, not at all, or were returned — with the names of those who have not reported."""
+    today = today or clock.today()
+    due_months = [m for m in open_months(campaign, today) if due_date(campaign, m) < today]
+    if not due_months:
+        return None
+    month = due_months[-1]
+    rows = board(campaign, [month], today)
+    states = [r["cells"][0]["state"] for r in rows]
+    count = {s: states.count(s) for s in ("submitted", "accepted", "submitted_late", "returned", "late")}
+    return {"month": month, "due": due_date(campaign, month), "units": len(rows),
+            "on_time": count["submitted"] + count["accepted"], "late_submitted": count["submitted_late"],
+            "returned": count["returned"], "missing": count["late"],
+            "missing_units": [r["unit"].name for r in rows if r["cells"][0]["state"] == "late"]}

@@ -155,4 +155,9 @@ def dashboard_data(user):
 def home(request):
     data = dashboard_data(request.user)
     ledger = reverse("ledger")
-    return render(request, "web/home.html", {**data, "ledger": ledger})
+    reporting = None
+    from gasguard.campaign.units import is_office
+    if is_office(request.user):  # the units' monthly reports: who is late is the office's business
+        from gasguard.campaign import services as campaign
+        reporting = campaign.reporting_summary(campaign.default_campaign())
+    return render(request, "web/home.html", {**data, "ledger": ledger, "reporting": reporting})
