@@ -52,11 +52,7 @@ def apply_rules(new_rows, kinds: dict[int, str]) -> int:
     by_metric = defaultdict(list)
     for rule in rules:
         by_metric[rule.metric].append(rule)
-    device_ids = list(series)
-    open_keys = set(Alarm.objects.active().filter(device_id__in=device_ids, cleared_at=None)
-                    .values_list("device_id", "alarm_type"))
-    in_breach = set(RuleState.objects.filter(device_id__in=device_ids).exclude(breach_started_at=None)
-                    .values_list("device_id", "rule_id"))
+    open_keys, in_breach = _watch_lists(list(series))
     open_devices = {d for d, _ in open_keys}
     pairs = set()
     for d, metrics in series.items():
@@ -113,6 +109,30 @@ def apply_rules(new_rows, kinds: dict[int, str]) -> int:
         for alarm in Alarm.objects.active().filter(device_id__in=silent, alarm_type="silence", cleared_at=None):
             clear(alarm, ts=max(ts for rows in series[alarm.device_id].values() for ts, _ in rows))
     return raised
+
+
+def _watch_lists(device_ids):
+    """(device, alarm type) of the open alarms not yet recovered, and (device, rule) of the breaches in progress,
+    among `device_ids`: two small index lookups per batch."""
+    from django.db import connection
+
+    from .models import Alarm, RuleState
+
+    if connection.vendor != "postgresql":
+        return (set(Alarm.objects.active().filter(device_id__in=device_ids, cleared_at=None)
+                    .values_list("device_id", "alarm_type")),
+                set(RuleState.objects.filter(device_id__in=device_ids).exclude(breach_started_at=None)
+                    .values_list("device_id", "rule_id")))
+    from .ingest import pg_array, pg_cursor
+
+    ids = pg_array(device_ids)
+    with pg_cursor() as cur:
+        cur.execute("SELECT device_id, alarm_type FROM monitoring_alarm WHERE device_id = ANY(%s::bigint[]) "
+                    "AND state <> %s AND cleared_at IS NULL", [ids, AlarmState.CLOSED.value])
+        open_keys = set(cur.fetchall())
+        cur.execute("SELECT device_id, rule_id FROM monitoring_rulestate WHERE device_id = ANY(%s::bigint[]) "
+                    "AND breach_started_at IS NOT NULL", [ids])
+        return open_keys, set(cur.fetchall())
 
 
 def _previous_readings(keys, series) -> dict:

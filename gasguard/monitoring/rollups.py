@@ -45,8 +45,10 @@ def add(rows) -> None:
 
 
 def _upsert_pg(table, items):
+    from .ingest import pg_array, pg_cursor
+
     cols = list(zip(*[(d, m, b, c, s, lo, hi) for (d, m, b), (c, s, lo, hi) in items], strict=True))
-    with connection.cursor() as cur:
+    with pg_cursor() as cur:
         cur.execute(
             f"INSERT INTO {table} (device_id, metric, bucket, count, sum, min, max) "
             "SELECT d, m, to_timestamp(b), c, s, lo, hi FROM unnest(%s::bigint[], %s::varchar[], %s::bigint[], "
@@ -54,7 +56,7 @@ def _upsert_pg(table, items):
             "ON CONFLICT (device_id, metric, bucket) DO UPDATE SET count = t.count + EXCLUDED.count, "
             "sum = t.sum + EXCLUDED.sum, min = LEAST(t.min, EXCLUDED.min), max = GREATEST(t.max, EXCLUDED.max)"
             .replace(f"INTO {table} ", f"INTO {table} AS t "),
-            [list(c) for c in cols])
+            [pg_array(c) for c in cols])
 
 
 def _upsert_sqlite(table, items):
