@@ -10,5 +10,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("imports/", include("gasguard.imports.urls")),
     path("cylinders/", include("gasguard.cylinders.urls")),
+    path("monitoring/", include("gasguard.monitoring.web")),
     path("", include("gasguard.web.urls")),
 ]
