@@ -1,0 +1,47 @@
+"""报警处置 in the browser: with the board open, a second-level methane reading arrives through the ingest service; the
+alarm appears without a reload (server-sent events), the board sounds its tone, and the street officer
+acknowledges it — the row shows the new state and offers the next step, and the database records who did it.
+The device's page then draws its readings from the per-minute roll-ups."""
+from datetime import UTC, datetime, timedelta
+
+from playwright.sync_api import expect
+
+from gasguard.monitoring.models import Alarm
+from gasguard.monitoring.tests.helpers import make_device, reading, send
+from gasguard.web.tests.helpers import log_in
+
+
+def test_a_new_alarm_appears_live_and_is_acknowledged(page, cast, shot):
+    device = make_device(site=cast.site_a, code="FMJ-TG-0007", lat=39.02, lon=117.65, name="塘沽3号阀门井")
+    now = datetime.now(UTC).replace(microsecond=0)
+    send(device, *[reading(now - timedelta(minutes=90) + timedelta(seconds=30 * i), ch4_lel=2.0 + (i % 7) * 0.5)
+                   for i in range(170)])
+
+    log_in(page, cast.street_a, path="/monitoring/alarms/")
+    expect(page).to_have_title("报警处置")
+    expect(page.locator("#no-alarms")).to_be_visible()
+    expect(page.locator("#live[data-connected='1']")).to_have_count(1)  # the event stream is open
+
+    send(device, reading(now, ch4_lel=62.0))  # over the second level (50 % LEL)
+    alarm = Alarm.objects.get(device=device, alarm_type="ch4_level2")
+    row = page.locator(f"#alarm-{alarm.pk}")
+    expect(row).to_be_visible()
+    expect(row.locator("td.state")).to_have_text("待确认")
+    expect(page.locator("#alarm-count")).to_have_text("1")
+    page.wait_for_function("window.GasAlarmBoard.tones >= 1")
+    expect(row.locator("button[data-action]")).to_have_count(1)  # only 确认 while it is raised
+    shot(page, "alarm-board-raised")
+
+    row.get_by_role("button", name="确认").click()
+    expect(row.locator("td.state")).to_have_text("已确认")
+    expect(row.get_by_role("button", name="派单")).to_be_visible()
+    alarm.refresh_from_db()
+    assert alarm.state == "acknowledged" and alarm.acknowledged_by == cast.street_a
+    shot(page, "alarm-board-acknowledged")
+
+    row.get_by_role("link", name="FMJ-TG-0007").click()
+    expect(page.locator("h1")).to_contain_text("塘沽3号阀门井")
+    expect(page.locator("#device-chart[data-points]")).to_have_count(1)
+    assert int(page.locator("#device-chart").get_attribute("data-points")) >= 80  # ~85 minutes of buckets
+    expect(page.locator("#device-chart canvas")).to_have_count(1)
+    shot(page, "device-chart")
