@@ -136,16 +136,35 @@ def _watch_lists(device_ids):
 
 
 def _previous_readings(keys, series) -> dict:
-    """(device, metric) → (ts, value) of the newest stored reading that is not one of this batch's new readings."""
+    """(device, metric) → (ts, value) of the newest stored reading that is not one of this batch's new readings.
+    PostgreSQL: one LATERAL query for all the keys (the newest n + 1 of each, n = the batch's new readings of it)."""
+    from django.db import connection
+
     from .models import Reading
 
+    keys = sorted(keys)
+    fresh = {k: {ts for ts, _ in series[k[0]][k[1]]} for k in keys}
+    found = defaultdict(list)
+    if connection.vendor == "postgresql" and keys:
+        from .ingest import pg_array, pg_cursor
+
+        with pg_cursor() as cur:
+            cur.execute("SELECT k.d, k.m, r.ts, r.value FROM unnest(%s::bigint[], %s::varchar[], %s::int[]) AS k(d, m, n) "
+                        "CROSS JOIN LATERAL (SELECT ts, value FROM monitoring_reading WHERE device_id = k.d "
+                        "AND metric = k.m ORDER BY ts DESC LIMIT k.n + 1) AS r",
+                        [pg_array(d for d, _ in keys), pg_array(m for _, m in keys),
+                         pg_array(len(fresh[k]) for k in keys)])
+            for d, m, ts, value in cur.fetchall():
+                found[d, m].append((ts, value))
+    else:
+        for d, m in keys:
+            found[d, m] = list(Reading.objects.filter(device_id=d, metric=m).order_by("-ts")
+                               .values_list("ts", "value")[:len(fresh[d, m]) + 1])
     out = {}
-    for device_id, metric in keys:
-        fresh = {ts for ts, _ in series[device_id][metric]}
-        for ts, value in (Reading.objects.filter(device_id=device_id, metric=metric).order_by("-ts")
-                          .values_list("ts", "value")[:len(fresh) + 1]):
-            if ts not in fresh:
-                out[device_id, metric] = (ts, value)
+    for key, rows in found.items():
+        for ts, value in sorted(rows, reverse=True):
+            if ts not in fresh[key]:
+                out[key] = (ts, value)
                 break
     return out
 
