@@ -7,12 +7,13 @@ import json
 import logging
 import os
 import socket
+import time
 import urllib.request
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 
 from gasguard.utilities import clock
 
@@ -110,6 +111,38 @@ def enqueue(alarm, event: str, targets=None):
     Notification.objects.bulk_create([
         Notification(event=event, alarm=alarm, channel=channel, target=target, payload=payload, created_at=now)
         for channel, target in (default_targets(alarm) if targets is None else targets)])
+    if connection.vendor == "postgresql":
+        # Wakes the waiting workers when the transaction commits (PostgreSQL delivers NOTIFY only then).
+        with connection.cursor() as cur:
+            cur.execute(f"NOTIFY {CHANNEL}")
+
+
+CHANNEL = "gasguard_outbox"
+
+
+def wait_for_work(timeout: float) -> None:
+    """Sleep until an enqueue commits (PostgreSQL LISTEN/NOTIFY on a connection of our own) or `timeout` passes;
+    elsewhere just sleep. Lets `send_notifications --loop` answer within milliseconds without polling hard."""
+    global _listener
+    if connection.vendor != "postgresql":
+        time.sleep(timeout)
+        return
+    import psycopg
+
+    try:
+        if _listener is None or _listener.closed:
+            params = connection.get_connection_params()
+            _listener = psycopg.connect(**{k: v for k, v in params.items() if k != "cursor_factory"},
+                                        autocommit=True)
+            _listener.execute(f"LISTEN {CHANNEL}")
+        for _ in _listener.notifies(timeout=timeout, stop_after=1):
+            pass
+    except psycopg.Error:
+        _listener = None
+        time.sleep(timeout)
+
+
+_listener = None
 
 
 # ---------------------------------------------------------------------------------------------------- workers
