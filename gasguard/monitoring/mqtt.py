@@ -73,6 +73,46 @@ def share_paho_property_tables():
     cls.__init__ = __init__
     cls._gasguard_shared_tables = True
 
+    # Likewise every received message got an MQTTMessageInfo — a threading.Condition and its lock — that only a
+    # publisher waiting for its own message ever uses: it is now made on first use (the publish path reads
+    # message.info at once, so it behaves as before).
+    if mqtt.MQTTMessage.__name__ != "_LazyInfoMessage":
+        mqtt.MQTTMessage = _lazy_info_message_class()
+
+
+def _lazy_info_message_class():
+    base = mqtt.MQTTMessage
+    slot = base.__dict__["info"]
+
+    class _LazyInfoMessage(base):
+        __slots__ = ()
+
+        def __init__(self, mid: int = 0, topic: bytes = b""):
+            self.timestamp = 0.0
+            self.state = mqtt.mqtt_ms_invalid
+            self.dup = False
+            self.mid = mid
+            self._topic = topic
+            self.payload = b""
+            self.qos = 0
+            self.retain = False
+            self.properties = None
+
+        @property
+        def info(self):
+            try:
+                return slot.__get__(self)
+            except AttributeError:
+                value = mqtt.MQTTMessageInfo(self.mid)
+                slot.__set__(self, value)
+                return value
+
+        @info.setter
+        def info(self, value):
+            slot.__set__(self, value)
+
+    return _LazyInfoMessage
+
 
 def default_client_id() -> str:
     return f"gasguard-ingest-{socket.gethostname()}"
