@@ -8,7 +8,8 @@ from playwright.sync_api import expect
 
 from gasguard.monitoring.models import Alarm
 from gasguard.monitoring.tests.helpers import make_device, reading, send
-from gasguard.web.tests.helpers import log_in
+
+from .helpers import log_in
 
 
 def test_a_new_alarm_appears_live_and_is_acknowledged(page, cast, shot):
