@@ -4,12 +4,22 @@ acknowledges it — the row shows the new state and offers the next step, and th
 The device's page then draws its readings from the per-minute roll-ups."""
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from playwright.sync_api import expect
 
+from gasguard.monitoring import ingest
 from gasguard.monitoring.models import Alarm
 from gasguard.monitoring.tests.helpers import make_device, reading, send
 
-from .helpers import log_in
+from .helpers import find_markers, log_in
+
+
+@pytest.fixture(autouse=True)
+def _fresh_ingest_caches():
+    """The ingest service caches devices and rules for a few seconds; each test's database is new."""
+    ingest.reset_caches()
+    yield
+    ingest.reset_caches()
 
 
 def test_a_new_alarm_appears_live_and_is_acknowledged(page, cast, shot):
@@ -46,3 +56,24 @@ def test_a_new_alarm_appears_live_and_is_acknowledged(page, cast, shot):
     assert int(page.locator("#device-chart").get_attribute("data-points")) >= 80  # ~85 minutes of buckets
     expect(page.locator("#device-chart canvas")).to_have_count(1)
     shot(page, "device-chart")
+
+
+def test_the_map_shows_devices_coloured_by_state_and_filters_them(page, cast, shot):
+    """一张图's device layer: the street's two detectors, one in alarm (red) and one normal (green); the state filter
+    keeps only the one in alarm; a click on the checkbox hides the layer."""
+    calm = make_device(site=cast.site_a, code="FMJ-TG-0001", lat=39.00, lon=117.60)
+    leaking = make_device(site=cast.site_a, code="FMJ-TG-0002", lat=39.04, lon=117.70)
+    elsewhere = make_device(site=cast.site_b, code="FMJ-HZ-0001", lat=39.03, lon=117.66)
+    now = datetime.now(UTC).replace(microsecond=0)
+    for device, value in ((calm, 2.0), (leaking, 70.0), (elsewhere, 70.0)):
+        send(device, reading(now, ch4_lel=value))
+
+    log_in(page, cast.street_a, path="/map/")
+    expect(page.locator("#device-count")).to_have_text("2")  # not 杭州道's detector
+    found = find_markers(page, alarm=(192, 57, 43), normal=(39, 174, 96))
+    assert found["alarm"]["x"] > found["normal"]["x"], found  # the leaking one is further east
+    shot(page, "map-devices")
+    page.locator("#device-state").select_option("alarm")
+    expect(page.locator("#device-count")).to_have_text("1")
+    page.locator("#show-devices").uncheck()
+    expect(page.locator("#device-count")).to_have_text("0")

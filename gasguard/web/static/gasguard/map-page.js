@@ -46,7 +46,7 @@
         devices.forEach(function (v) {
           L.circleMarker(GasMap.show(v[1], v[2]), {
             radius: v[4] === "alarm" ? 9 : 5, color: "#fff", weight: 1.5,
-            fillColor: deviceColours[v[4]] || "#95a5a6", fillOpacity: 0.95, className: "device-marker device-" + v[4]
+            fillColor: deviceColours[v[4]] || "#95a5a6", fillOpacity: 1
           }).bindTooltip(v[3] + " " + (deviceLabels[v[4]] || v[4]) + " · " + v[5] + " · " + v[6])
             .on("click", function () { window.location = "/monitoring/devices/" + v[0] + "/"; })
             .addTo(deviceLayer);
