@@ -355,7 +355,12 @@ class Ingesters:
 
 
 def _publisher(broker):
+    """The load generator: paho QoS 1, up to 1,000 messages in flight, made as light as the ingester's client."""
     import paho.mqtt.client as mqtt
+
+    from gasguard.monitoring.mqtt import share_paho_property_tables
+
+    share_paho_property_tables()
 
     client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
     client.max_inflight_messages_set(1000)
