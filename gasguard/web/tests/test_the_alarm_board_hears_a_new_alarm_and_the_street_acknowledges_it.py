@@ -22,7 +22,7 @@ def _fresh_ingest_caches():
     ingest.reset_caches()
 
 
-def test_a_new_alarm_appears_live_and_is_acknowledged(page, cast, shot):
+def test_a_new_alarm_appears_live_and_is_acknowledged(page, page_errors, cast, shot):
     device = make_device(site=cast.site_a, code="FMJ-TG-0007", lat=39.02, lon=117.65, name="塘沽3号阀门井")
     now = datetime.now(UTC).replace(microsecond=0)
     send(device, *[reading(now - timedelta(minutes=90) + timedelta(seconds=30 * i), ch4_lel=2.0 + (i % 7) * 0.5)
@@ -50,7 +50,34 @@ def test_a_new_alarm_appears_live_and_is_acknowledged(page, cast, shot):
     assert alarm.state == "acknowledged" and alarm.acknowledged_by == cast.street_a
     shot(page, "alarm-board-acknowledged")
 
-    row.get_by_role("link", name="FMJ-TG-0007").click()
+    # The rest of the alarm's life from the board: dispatch to a unit, on site, handled with a finding, closed.
+    row.get_by_role("button", name="派单").click()
+    dialog = page.locator("#step-dialog")
+    expect(dialog).to_be_visible()
+    dialog.locator("select[name=unit]").select_option(label="区城市管理委")
+    dialog.locator("textarea[name=note]").fill("请城管委燃气科到场核查")
+    dialog.get_by_role("button", name="提交").click()
+    expect(dialog).to_be_hidden()
+    expect(row.locator("td.state")).to_have_text("已派单")
+    row.get_by_role("button", name="到场").click()
+    expect(row.locator("td.state")).to_have_text("已到场")
+    row.get_by_role("button", name="处置").click()
+    page_errors.expect(r"status of 400", r"/api/v1/alarms/\d+/handle/$")  # Chrome logs the refused POST
+    dialog.get_by_role("button", name="提交").click()  # no note yet: the service refuses and says why
+    expect(page.locator("#step-error")).to_be_visible()
+    dialog.locator("select[name=finding]").select_option("false_alarm")
+    dialog.locator("textarea[name=note]").fill("现场复测无泄漏，探头受潮误报")
+    dialog.get_by_role("button", name="提交").click()
+    expect(row.locator("td.state")).to_have_text("已处置")
+    row.get_by_role("button", name="关闭").click()
+    expect(row).to_have_count(0)  # closed alarms leave the board
+    expect(page.locator("#alarm-count")).to_have_text("0")
+    alarm.refresh_from_db()
+    assert (alarm.state, alarm.finding, alarm.dispatched_to_unit.name) == ("closed", "false_alarm", "区城市管理委")
+    assert list(alarm.events.values_list("action", flat=True).order_by("id")) == [
+        "raise", "acknowledge", "dispatch", "arrive", "handle", "close"]
+
+    page.goto(f"/monitoring/devices/{device.pk}/")
     expect(page.locator("h1")).to_contain_text("塘沽3号阀门井")
     expect(page.locator("#device-chart[data-points]")).to_have_count(1)
     assert int(page.locator("#device-chart").get_attribute("data-points")) >= 80  # ~85 minutes of buckets
