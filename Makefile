@@ -48,6 +48,7 @@ bench: install
 	mkdir -p bench-results var
 	$(BENCH) ledger --db sqlite --hazards $(BENCH_SQLITE_HAZARDS) --baseline 0 --out bench-results/ledger-sqlite.json
 	$(BENCH) ledger --db postgresql --hazards $(BENCH_HAZARDS) $(BENCH_PG_ARGS) --out bench-results/ledger-postgresql.json
+	$(BENCH) ingest --out bench-results/ingest-postgresql.json
 
 clean:
 	rm -rf $(VENV) var

@@ -12,5 +12,6 @@ urlpatterns = [
     path("cylinders/", include("gasguard.cylinders.urls")),
     path("campaign/", include("gasguard.campaign.urls")),
     path("reports/", include("gasguard.reports.urls")),
+    path("monitoring/", include("gasguard.monitoring.web")),
     path("", include("gasguard.web.urls")),
 ]

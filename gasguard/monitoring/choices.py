@@ -27,6 +27,7 @@ class RuleType(models.TextChoices):
     # A level rule with a duration is the "sustained" rule (ThingsBoard duration / OpenWISP tolerance).
     LEVEL = "level", _("超限（可设持续时间）")
     RATE = "rate", _("上升速率")
+    REPEAT = "repeat", _("反复超限（时间窗内次数）")
     SILENCE = "silence", _("无数据（离线）")
 
 

@@ -1,5 +1,6 @@
 """Running the alarm rules: on each committed batch of new readings (apply_rules, inside the ingest transaction),
 and periodically for silence (check_silence)."""
+import json
 import time
 from collections import defaultdict
 
@@ -33,8 +34,14 @@ def active_rules() -> list:
 
 def apply_rules(new_rows, kinds: dict[int, str]) -> int:
     """Evaluate the rules that watch the metrics in `new_rows` (device_id, metric, ts, value); returns the number
-    of alarms raised. Rule states are locked in (device, rule) order, so concurrent ingesters that received
-    readings of the same device take turns and never raise two alarms for one breach."""
+    of alarms raised.
+
+    Vectorised per batch: almost every reading is quiet (no rule can change anything), so only the devices that
+    need it do database work — a reading that breaches a rule (or, for a rate rule, is high enough to be a rise),
+    a device with a breach in progress (a duration timer running, repeated breaches counted), or a device with an
+    open alarm that has not recovered. Their rule states are locked in (device, rule) order, so concurrent
+    ingesters that received readings of the same device take turns and never raise two alarms for one breach; the
+    state's last reading is taken from the readings table (the committed truth, whichever ingester stored it)."""
     from .models import Alarm, Device, RuleState
     from .services import clear, raise_or_refresh
 
@@ -42,32 +49,47 @@ def apply_rules(new_rows, kinds: dict[int, str]) -> int:
     for device_id, metric, ts, value in new_rows:
         series[device_id][metric].append((ts, value))
     rules = [rule for rule in active_rules() if rule.rule_type != RuleType.SILENCE]
-    pairs = {(d, rule.pk) for d, metrics in series.items() for rule in rules
-             if rule.metric in metrics and rule.applies_to(kinds.get(d, ""))}
+    by_metric = defaultdict(list)
+    for rule in rules:
+        by_metric[rule.metric].append(rule)
+    open_keys, in_breach = _watch_lists(list(series))
+    open_devices = {d for d, _ in open_keys}
+    pairs = set()
+    for d, metrics in series.items():
+        kind = kinds.get(d, "")
+        for metric, readings in metrics.items():
+            for rule in by_metric.get(metric, ()):
+                if not rule.applies_to(kind):
+                    continue
+                if d in open_devices or (d, rule.pk) in in_breach or not r.all_quiet(rule, readings):
+                    pairs.add((d, rule.pk))
     raised = 0
-    # The open alarms not yet recovered, in one query: most batches have none, and then nothing is cleared.
-    open_alarms = {(a.device_id, a.alarm_type): a for a in Alarm.objects.active().filter(
-        device_id__in=list(series), cleared_at=None)}
     if pairs:
         by_rule = {rule.pk: rule for rule in rules}
-        device_ids = sorted({d for d, _ in pairs})
+        pair_devices = sorted({d for d, _ in pairs})
         rule_ids = sorted({rid for _, rid in pairs})
-        have = set(RuleState.objects.filter(device_id__in=device_ids, rule_id__in=rule_ids)
+        have = set(RuleState.objects.filter(device_id__in=pair_devices, rule_id__in=rule_ids)
                    .values_list("device_id", "rule_id"))
         missing = pairs - have
         if missing:
             RuleState.objects.bulk_create([RuleState(device_id=d, rule_id=rid) for d, rid in sorted(missing)],
                                           ignore_conflicts=True)
         states = [s for s in RuleState.objects.select_for_update()
-                  .filter(device_id__in=device_ids, rule_id__in=rule_ids).order_by("device_id", "rule_id")
+                  .filter(device_id__in=pair_devices, rule_id__in=rule_ids).order_by("device_id", "rule_id")
                   if (s.device_id, s.rule_id) in pairs]
+        open_alarms = {(a.device_id, a.alarm_type): a for a in Alarm.objects.active().filter(
+            device_id__in=pair_devices, cleared_at=None)}
+        previous = _previous_readings({(s.device_id, by_rule[s.rule_id].metric) for s in states}, series)
         devices = {}
         changed = []
         for state in states:
             rule = by_rule[state.rule_id]
-            before = (state.breach_started_at, state.last_ts, state.last_value)
+            before = (state.breach_started_at, state.last_ts, state.last_value, list(state.hits or []))
+            prev = previous.get((state.device_id, rule.metric))
+            if prev and (state.last_ts is None or prev[0] > state.last_ts):
+                state.last_ts, state.last_value = prev
             out = r.evaluate(rule, state, sorted(series[state.device_id][rule.metric]))
-            if (state.breach_started_at, state.last_ts, state.last_value) != before:
+            if (state.breach_started_at, state.last_ts, state.last_value, list(state.hits or [])) != before:
                 changed.append(state)
             key = (state.device_id, rule.code)
             if out.raise_at is not None:
@@ -82,10 +104,69 @@ def apply_rules(new_rows, kinds: dict[int, str]) -> int:
         if changed:
             _save_states(changed)
     # A device heard from again: its silence alarm recovers.
-    for (device_id, alarm_type), alarm in list(open_alarms.items()):
-        if alarm_type == "silence":
-            clear(alarm, ts=max(ts for rows in series[device_id].values() for ts, _ in rows))
+    silent = [d for d, t in open_keys if t == "silence"]
+    if silent:
+        for alarm in Alarm.objects.active().filter(device_id__in=silent, alarm_type="silence", cleared_at=None):
+            clear(alarm, ts=max(ts for rows in series[alarm.device_id].values() for ts, _ in rows))
     return raised
+
+
+def _watch_lists(device_ids):
+    """(device, alarm type) of the open alarms not yet recovered, and (device, rule) of the breaches in progress,
+    among `device_ids`: two small index lookups per batch."""
+    from django.db import connection
+
+    from .models import Alarm, RuleState
+
+    if connection.vendor != "postgresql":
+        return (set(Alarm.objects.active().filter(device_id__in=device_ids, cleared_at=None)
+                    .values_list("device_id", "alarm_type")),
+                set(RuleState.objects.filter(device_id__in=device_ids).exclude(breach_started_at=None)
+                    .values_list("device_id", "rule_id")))
+    from .ingest import pg_array, pg_cursor
+
+    ids = pg_array(device_ids)
+    with pg_cursor() as cur:
+        cur.execute("SELECT device_id, alarm_type FROM monitoring_alarm WHERE device_id = ANY(%s::bigint[]) "
+                    "AND state <> %s AND cleared_at IS NULL", [ids, AlarmState.CLOSED.value])
+        open_keys = set(cur.fetchall())
+        cur.execute("SELECT device_id, rule_id FROM monitoring_rulestate WHERE device_id = ANY(%s::bigint[]) "
+                    "AND breach_started_at IS NOT NULL", [ids])
+        return open_keys, set(cur.fetchall())
+
+
+def _previous_readings(keys, series) -> dict:
+    """(device, metric) → (ts, value) of the newest stored reading that is not one of this batch's new readings.
+    PostgreSQL: one LATERAL query for all the keys (the newest n + 1 of each, n = the batch's new readings of it)."""
+    from django.db import connection
+
+    from .models import Reading
+
+    keys = sorted(keys)
+    fresh = {k: {ts for ts, _ in series[k[0]][k[1]]} for k in keys}
+    found = defaultdict(list)
+    if connection.vendor == "postgresql" and keys:
+        from .ingest import pg_array, pg_cursor
+
+        with pg_cursor() as cur:
+            cur.execute("SELECT k.d, k.m, r.ts, r.value FROM unnest(%s::bigint[], %s::varchar[], %s::int[]) AS k(d, m, n) "
+                        "CROSS JOIN LATERAL (SELECT ts, value FROM monitoring_reading WHERE device_id = k.d "
+                        "AND metric = k.m ORDER BY ts DESC LIMIT k.n + 1) AS r",
+                        [pg_array(d for d, _ in keys), pg_array(m for _, m in keys),
+                         pg_array(len(fresh[k]) for k in keys)])
+            for d, m, ts, value in cur.fetchall():
+                found[d, m].append((ts, value))
+    else:
+        for d, m in keys:
+            found[d, m] = list(Reading.objects.filter(device_id=d, metric=m).order_by("-ts")
+                               .values_list("ts", "value")[:len(fresh[d, m]) + 1])
+    out = {}
+    for key, rows in found.items():
+        for ts, value in sorted(rows, reverse=True):
+            if ts not in fresh[key]:
+                out[key] = (ts, value)
+                break
+    return out
 
 
 def _save_states(states):
@@ -93,10 +174,11 @@ def _save_states(states):
 
     adapt = (lambda v: v) if connection.vendor == "postgresql" else connection.ops.adapt_datetimefield_value
     with connection.cursor() as cur:
-        cur.executemany("UPDATE monitoring_rulestate SET breach_started_at = %s, last_ts = %s, last_value = %s "
-                        "WHERE id = %s",
+        cur.executemany("UPDATE monitoring_rulestate SET breach_started_at = %s, last_ts = %s, last_value = %s, "
+                        "hits = %s WHERE id = %s",
                         [(adapt(s.breach_started_at) if s.breach_started_at else None,
-                          adapt(s.last_ts) if s.last_ts else None, s.last_value, s.pk) for s in states])
+                          adapt(s.last_ts) if s.last_ts else None, s.last_value, json.dumps(s.hits or []), s.pk)
+                         for s in states])
 
 
 def check_silence(*, now=None) -> dict:

@@ -94,6 +94,7 @@ class AlarmRule(models.Model):
     duration_s = models.PositiveIntegerField(_("持续时间（秒）"), default=0)
     window_s = models.PositiveIntegerField(_("速率窗口（秒）"), default=60)
     intervals = models.PositiveIntegerField(_("无数据的上报周期数"), default=3)
+    repeat_count = models.PositiveIntegerField(_("时间窗内超限次数"), default=3)
     severity = models.CharField(_("级别"), max_length=20, choices=Severity.choices, default=Severity.LEVEL1)
     is_active = models.BooleanField(_("启用"), default=True)
 
@@ -118,6 +119,8 @@ class RuleState(models.Model):
     breach_started_at = models.DateTimeField(null=True, blank=True)
     last_ts = models.DateTimeField(null=True, blank=True)
     last_value = models.FloatField(null=True, blank=True)
+    # The start of each breach episode still inside the window of a repeat rule (ISO 8601 strings).
+    hits = models.JSONField(default=list, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["device", "rule"], name="one_rule_state_per_device")]
@@ -255,3 +258,32 @@ class Notification(models.Model):
         verbose_name_plural = _("通知")
         ordering = ["id"]
         indexes = [models.Index(fields=["id"], condition=Q(claimed_at__isnull=True), name="notification_unclaimed")]
+
+
+class _Rollup(models.Model):
+    """count / sum / min / max of a device's metric over a bucket, kept by the ingester in the transaction that
+    stores the readings (rollups.py); the charts read these instead of the raw readings."""
+
+    pk = models.CompositePrimaryKey("device_id", "metric", "bucket")
+    device = models.ForeignKey(Device, models.DO_NOTHING, db_constraint=False, related_name="+")
+    metric = models.CharField(_("指标"), max_length=32)
+    bucket = models.DateTimeField(_("时段起点"))
+    count = models.PositiveIntegerField(_("读数个数"))
+    sum = models.FloatField(_("合计"))
+    min = models.FloatField(_("最小值"))
+    max = models.FloatField(_("最大值"))
+
+    class Meta:
+        abstract = True
+
+
+class ReadingMinute(_Rollup):
+    class Meta:
+        verbose_name = _("每分钟汇总")
+        verbose_name_plural = _("每分钟汇总")
+
+
+class ReadingHour(_Rollup):
+    class Meta:
+        verbose_name = _("每小时汇总")
+        verbose_name_plural = _("每小时汇总")

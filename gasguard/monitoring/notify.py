@@ -7,12 +7,13 @@ import json
 import logging
 import os
 import socket
+import time
 import urllib.request
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 
 from gasguard.utilities import clock
 
@@ -110,6 +111,38 @@ def enqueue(alarm, event: str, targets=None):
     Notification.objects.bulk_create([
         Notification(event=event, alarm=alarm, channel=channel, target=target, payload=payload, created_at=now)
         for channel, target in (default_targets(alarm) if targets is None else targets)])
+    if connection.vendor == "postgresql":
+        # Wakes the waiting workers when the transaction commits (PostgreSQL delivers NOTIFY only then).
+        with connection.cursor() as cur:
+            cur.execute(f"NOTIFY {CHANNEL}")
+
+
+CHANNEL = "gasguard_outbox"
+
+
+def wait_for_work(timeout: float) -> None:
+    """Sleep until an enqueue commits (PostgreSQL LISTEN/NOTIFY on a connection of our own) or `timeout` passes;
+    elsewhere just sleep. Lets `send_notifications --loop` answer within milliseconds without polling hard."""
+    global _listener
+    if connection.vendor != "postgresql":
+        time.sleep(timeout)
+        return
+    import psycopg
+
+    try:
+        if _listener is None or _listener.closed:
+            params = connection.get_connection_params()
+            _listener = psycopg.connect(**{k: v for k, v in params.items() if k != "cursor_factory"},
+                                        autocommit=True)
+            _listener.execute(f"LISTEN {CHANNEL}")
+        for _ in _listener.notifies(timeout=timeout, stop_after=1):
+            pass
+    except psycopg.Error:
+        _listener = None
+        time.sleep(timeout)
+
+
+_listener = None
 
 
 # ---------------------------------------------------------------------------------------------------- workers
@@ -126,9 +159,18 @@ def claim(limit=50, *, worker=None) -> list:
     now = clock.now()
     # A worker that died holding claims: let others retry them.
     Notification.objects.filter(claimed_at__lt=now - STALE_CLAIM, sent_at=None, failed=False).update(claimed_at=None)
-    ids = list(Notification.objects.filter(claimed_at=None, failed=False, sent_at=None)
-               .order_by("id").values_list("id", flat=True)[:limit])
-    mine = claim_ids(ids, worker=worker, now=now)
+    if connection.vendor == "postgresql":
+        # One conditional UPDATE for the whole claim; SKIP LOCKED lets a second worker take the next rows at once.
+        with connection.cursor() as cur:
+            cur.execute("UPDATE monitoring_notification SET claimed_at = %s, claimed_by = %s WHERE id IN ("
+                        "SELECT id FROM monitoring_notification WHERE claimed_at IS NULL AND NOT failed "
+                        "AND sent_at IS NULL ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED) "
+                        "AND claimed_at IS NULL RETURNING id", [now, worker[:100], limit])
+            mine = [r[0] for r in cur.fetchall()]
+    else:
+        ids = list(Notification.objects.filter(claimed_at=None, failed=False, sent_at=None)
+                   .order_by("id").values_list("id", flat=True)[:limit])
+        mine = claim_ids(ids, worker=worker, now=now)
     return list(Notification.objects.filter(pk__in=mine).select_related("alarm").order_by("id"))
 
 
@@ -145,6 +187,13 @@ def deliver(notification) -> bool:
     """Send one claimed notification; on failure release it for a retry until the attempts run out."""
     from .models import Notification
 
+    ok, fields = _send(notification)
+    Notification.objects.filter(pk=notification.pk).update(**fields)
+    return ok
+
+
+def _send(notification) -> tuple[bool, dict]:
+    """Send; return whether it went and the fields to record (the caller writes them)."""
     cls = SENDERS.get(notification.channel)
     attempts = notification.attempts + 1
     try:
@@ -154,24 +203,30 @@ def deliver(notification) -> bool:
     except Exception as exc:  # a channel's failure must not stop the worker
         log.warning("notification %s failed: %s", notification.pk, exc)
         gave_up = attempts >= settings.MONITORING_NOTIFY_MAX_ATTEMPTS
-        Notification.objects.filter(pk=notification.pk).update(
-            attempts=attempts, error=str(exc)[:2000], failed=gave_up, claimed_at=None if not gave_up else clock.now())
-        return False
+        return False, {"attempts": attempts, "error": str(exc)[:2000], "failed": gave_up,
+                       "claimed_at": None if not gave_up else clock.now()}
     sent = clock.now()
     start = notification.alarm.raised_at if notification.alarm_id else notification.created_at
     dwell = max(0, int((sent - start).total_seconds() * 1000))
-    Notification.objects.filter(pk=notification.pk).update(sent_at=sent, attempts=attempts, error="", dwell_ms=dwell)
-    return True
+    return True, {"sent_at": sent, "attempts": attempts, "error": "", "dwell_ms": dwell}
 
 
 def send_pending(limit=50, *, worker=None) -> dict:
-    """Claim and send; returns counts."""
+    """Claim and send; returns counts. Each notification is sent (and timed) on its own; what happened is written
+    in one transaction for the claimed batch (one commit, not one per notification)."""
+    from .models import Notification
+
     sent = failed = 0
     with transaction.atomic():
         claimed = claim(limit, worker=worker)
+    outcomes = []
     for n in claimed:
-        if deliver(n):
-            sent += 1
-        else:
-            failed += 1
+        ok, fields = _send(n)
+        outcomes.append((n.pk, fields))
+        sent += ok
+        failed += not ok
+    if outcomes:
+        with transaction.atomic():
+            for pk, fields in outcomes:
+                Notification.objects.filter(pk=pk).update(**fields)
     return {"claimed": len(claimed), "sent": sent, "failed": failed}

@@ -93,10 +93,11 @@ def maintain(*, ahead_days=None, retention_days=None, now=None) -> dict:
     keep = settings.MONITORING_RETENTION_DAYS if retention_days is None else retention_days
     today = now.astimezone(UTC).date()
     cutoff = today - timedelta(days=keep)
+    rollups_deleted = _expire_rollups(datetime(cutoff.year, cutoff.month, cutoff.day, tzinfo=UTC))
     if connection.vendor != "postgresql":
         from .models import Reading
         deleted, _ = Reading.objects.filter(ts__lt=datetime(cutoff.year, cutoff.month, cutoff.day, tzinfo=UTC)).delete()
-        return {"created": [], "dropped": [], "deleted_rows": deleted}
+        return {"created": [], "dropped": [], "deleted_rows": deleted, "rollups_deleted": rollups_deleted}
     created = ensure(today + timedelta(days=i) for i in range(-1, ahead + 1))
     dropped = []
     with transaction.atomic(), connection.cursor() as cur:
@@ -107,4 +108,11 @@ def maintain(*, ahead_days=None, retention_days=None, now=None) -> dict:
                 cur.execute(f'DROP TABLE "{name}"')
                 dropped.append(name)
                 _known.discard(name)
-    return {"created": created, "dropped": dropped, "deleted_rows": 0}
+    return {"created": created, "dropped": dropped, "deleted_rows": 0, "rollups_deleted": rollups_deleted}
+
+
+def _expire_rollups(before: datetime) -> int:
+    """The roll-ups go with the readings they summarise (a DELETE: they are 60–3,600 times smaller)."""
+    from .models import ReadingHour, ReadingMinute
+
+    return sum(model.objects.filter(bucket__lt=before).delete()[0] for model in (ReadingMinute, ReadingHour))

@@ -37,6 +37,10 @@ DEFAULT_RULES = [
     {"code": "pressure_band", "name": "管网压力超出运行区间（0.1–0.4 MPa）", "kinds": _PIPE, "rule_type": RuleType.LEVEL,
      "metric": "pressure_mpa", "op": Op.OUTSIDE, "low": 0.1, "threshold": 0.4, "hysteresis": 0.01,
      "duration_s": 30, "severity": Severity.LEVEL1},
+    # A leak that comes and goes (each puff shorter than the sustained rule's minute): 3 breaches within 10 minutes.
+    {"code": "ch4_repeat", "name": "甲烷浓度反复超限（10分钟内3次≥25%LEL）", "kinds": _METHANE,
+     "rule_type": RuleType.REPEAT, "metric": "ch4_lel", "op": Op.GT, "threshold": 25.0, "hysteresis": 5.0,
+     "repeat_count": 3, "window_s": 600, "severity": Severity.LEVEL1},
     {"code": "low_battery", "name": "电池电量低（<20%）", "kinds": [], "rule_type": RuleType.LEVEL,
      "metric": "battery", "op": Op.LT, "threshold": 20.0, "hysteresis": 5.0, "severity": Severity.WARNING},
     {"code": "silence", "name": "设备离线（连续3个上报周期无数据）", "kinds": [], "rule_type": RuleType.SILENCE,
@@ -80,6 +84,16 @@ def recovered(rule, value: float) -> bool:
     return value <= rule.threshold - h and (rule.low is None or value >= rule.low + h)
 
 
+def all_quiet(rule, readings) -> bool:
+    """True when none of `readings` [(ts, value)] can move `rule` for a device that has no breach in progress and
+    no open alarm: no value breaches a level / repeat rule; no value is high enough to be a rise of `threshold`
+    from any earlier reading (our metrics are not negative; a negative value in the batch lowers the floor)."""
+    if rule.rule_type == RuleType.RATE:
+        floor = min(0.0, min(v for _, v in readings))
+        return all(v - floor < rule.threshold for _, v in readings)
+    return not any(breached(rule, v) for _, v in readings)
+
+
 @dataclass
 class Outcome:
     """What a rule decided about a device after a run of readings."""
@@ -105,6 +119,8 @@ def evaluate(rule, state, readings) -> Outcome:
                     _hit(out, ts, value, prev_ts)
                 elif value <= prev_value:
                     out.clear_at = ts
+        elif rule.rule_type == RuleType.REPEAT:
+            _repeat(rule, state, out, ts, value)
         elif breached(rule, value):
             if state.breach_started_at is None:
                 state.breach_started_at = ts
@@ -119,6 +135,25 @@ def evaluate(rule, state, readings) -> Outcome:
     if out.clear_at and out.raise_at and out.clear_at < out.raise_at:
         out.clear_at = None
     return out
+
+
+def _repeat(rule, state, out: Outcome, ts, value):
+    """Count breach episodes (a breaching reading after one that did not breach) within window_s; raise at the
+    repeat_count-th. Clears once the value is back by the margin and no episode is left in the window."""
+    window = timedelta(seconds=rule.window_s)
+    hits = [datetime.fromisoformat(h) for h in (state.hits or [])]
+    hits = [h for h in hits if ts - h <= window]
+    if breached(rule, value):
+        if state.breach_started_at is None and (state.last_value is None or not breached(rule, state.last_value)):
+            hits.append(ts)
+        state.breach_started_at = state.breach_started_at or ts
+        if len(hits) >= max(1, rule.repeat_count) and hits[-1] == ts:
+            _hit(out, ts, value, hits[0])
+    else:
+        state.breach_started_at = None
+        if not hits and recovered(rule, value):
+            out.clear_at = ts
+    state.hits = [h.isoformat() for h in hits]
 
 
 def _hit(out: Outcome, ts, value, first_ts):

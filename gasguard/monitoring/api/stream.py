@@ -17,7 +17,9 @@ from ..choices import AlarmAction, Severity
 from ..models import Alarm, AlarmEvent
 
 POLL_S = 1.0
-KEEPALIVE_S = 15.0
+# A comment line on every quiet poll: writing is how the server learns the browser has gone (a closed tab would
+# otherwise keep a thread polling the database until `timeout`). A few bytes a second per open board.
+KEEPALIVE_S = POLL_S
 
 
 class EventStreamRenderer(BaseRenderer):
@@ -63,7 +65,7 @@ class AlarmStreamView(APIView):
                     yield f"id: {ev.pk}\nevent: alarm\ndata: {json.dumps(event_data(ev), ensure_ascii=False)}\n\n"
                 if rows:
                     quiet_since = time.monotonic()
-                elif time.monotonic() - quiet_since > KEEPALIVE_S:
+                elif time.monotonic() - quiet_since >= KEEPALIVE_S:
                     yield ": keep-alive\n\n"
                     quiet_since = time.monotonic()
                 if time.monotonic() >= end:

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from gasguard.monitoring import partitions
-from gasguard.monitoring.models import Reading
+from gasguard.monitoring.models import Reading, ReadingHour, ReadingMinute
 
 from .helpers import base_time, make_device, reading, send
 
@@ -36,4 +36,9 @@ def test_partitions_and_retention(capsys):
         done = partitions.maintain(retention_days=30)
         assert done["deleted_rows"] == 1
     assert Reading.objects.filter(device_id=device.pk).count() == 1
+    # The roll-ups of expired readings go too; those of kept readings stay.
+    old_bucket = (now - timedelta(days=40)).replace(second=0, microsecond=0)
+    ReadingMinute.objects.create(device=device, metric="ch4_lel", bucket=old_bucket, count=1, sum=1, min=1, max=1)
+    assert partitions.maintain(retention_days=30, ahead_days=0)["rollups_deleted"] == 1
+    assert ReadingMinute.objects.filter(device=device).count() == 1 and ReadingHour.objects.filter(device=device).count() == 1
     assert "created" in capsys.readouterr().out

@@ -1,6 +1,7 @@
 """一张图: sites and open hazards on a map, coloured by severity and state, with jurisdiction outlines."""
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import JsonResponse
 from django.shortcuts import render
 
@@ -41,7 +42,31 @@ def map_points(request):
                    for pk, lat, lon, number, sev, state, deadline, desc in
                    hazards.values_list("pk", "site__lat", "site__lon", "number", "severity", "state", "deadline",
                                        "description")[:20000]]
-    return JsonResponse({"sites": site_rows, "hazards": hazard_rows})
+    return JsonResponse({"sites": site_rows, "hazards": hazard_rows, "devices": device_rows(request)})
+
+
+def device_rows(request) -> list:
+    """Monitoring devices in the user's scope: [id, lat, lon, code, state, kind label, site name], where state is
+    normal / alarm / offline / fault (fault = an open alarm whose finding was a device fault, or a low battery).
+    ?device_state=… filters; ?devices=0 leaves them out."""
+    from gasguard.monitoring.choices import DeviceKind
+    from gasguard.monitoring.models import Alarm, Device
+
+    if request.GET.get("devices") == "0":
+        return []
+    devices = Device.objects.visible_to(request.user).filter(is_active=True, lat__isnull=False, lon__isnull=False)
+    rows = list(devices.values_list("pk", "lat", "lon", "code", "state", "kind", "site__name")[:20000])
+    faulty = set(Alarm.objects.active().filter(device__in=devices).filter(
+        Q(finding="device_fault") | Q(alarm_type="low_battery", cleared_at=None)).values_list("device_id", flat=True))
+    kinds = dict(DeviceKind.choices)
+    out = []
+    wanted = request.GET.get("device_state")
+    for pk, lat, lon, code, state, kind, site in rows:
+        shown = "fault" if pk in faulty and state != "alarm" else {"online": "normal"}.get(state, state)
+        if wanted and shown != wanted:
+            continue
+        out.append([pk, lat, lon, code, shown, str(kinds.get(kind, kind)), site])
+    return out
 
 
 @login_required

@@ -11,6 +11,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from gasguard.bench import ledger
+from gasguard.bench.ingest import add_ingest_arguments, handle_ingest
 
 
 class Command(BaseCommand):
@@ -43,8 +44,11 @@ class Command(BaseCommand):
         p.add_argument("--worker-out", help=argparse.SUPPRESS)
         p.add_argument("--require-empty", action="store_true", help=argparse.SUPPRESS)
         p.add_argument("--no-export", action="store_true", help=argparse.SUPPRESS)
+        add_ingest_arguments(suites)
 
     def handle(self, *args, suite, **o):
+        if suite == "ingest":
+            return handle_ingest(self, o)
         if suite != "ledger":
             raise CommandError(f"unknown suite {suite}")
         if o["hazards"] < 1 or o["repeats"] < 1:

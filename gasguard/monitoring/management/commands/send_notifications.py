@@ -1,6 +1,4 @@
 """gasguard send_notifications: claim and send outbox notifications (several workers may run at once)."""
-import time
-
 from django.core.management.base import BaseCommand
 
 from gasguard.monitoring import notify
@@ -24,4 +22,4 @@ class Command(BaseCommand):
             if not loop:
                 return
             if not done["claimed"]:
-                time.sleep(interval)
+                notify.wait_for_work(interval)  # PostgreSQL: woken by the enqueuing commit
