@@ -1026,6 +1026,7 @@ class DemoBuilder:
         self.replay()
         orders = hazard_services.escalate_overdue()  # today's run, on the real clock
         self.log(f"今日逾期督办：下发督办单 {len(orders)} 份")
+        from gasguard.cylinders.demo import load as load_cylinders; load_cylinders(self)  # noqa: E702, I001
         return self.summary(started)
 
     def summary(self, started) -> Summary:
