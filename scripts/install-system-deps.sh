@@ -2,11 +2,14 @@
 # The system packages the browser tests (gasguard/web/tests) need:
 #   chromium        Debian's Chromium, driven by Playwright (`playwright install` cannot download browsers here)
 #   fonts-noto-cjk  without a CJK font, Chinese renders as boxes in screenshots (and in PDFs)
+#   fonts-wqy-zenhei  the TrueType Chinese font embedded in the cylinder notices and labels (CYLINDER_PDF_FONT;
+#                   Noto CJK is OpenType/CFF, which reportlab cannot embed)
 # Idempotent: when both are present it exits 0 at once. Otherwise, as root with apt-get, it installs them
 # (running `apt-get update` only when the package lists are missing or stale); else it says what to install.
 set -euo pipefail
 
-PACKAGES=(chromium fonts-noto-cjk)
+PACKAGES=(chromium fonts-noto-cjk fonts-wqy-zenhei)
+PDF_FONT=/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
 CHROMIUM=${GASGUARD_CHROMIUM:-/usr/bin/chromium}  # the browser tests read the same variable
 
 have_chromium() { [ -x "$CHROMIUM" ]; }
@@ -20,13 +23,16 @@ have_cjk_fonts() {
   [ "$(dpkg-query -W -f='${Status}' fonts-noto-cjk 2>/dev/null || true)" = "install ok installed" ]
 }
 
-if have_chromium && have_cjk_fonts; then
+have_pdf_font() { [ -f "$PDF_FONT" ]; }
+
+if have_chromium && have_cjk_fonts && have_pdf_font; then
   exit 0
 fi
 
 missing=()
 have_chromium || missing+=(chromium)
 have_cjk_fonts || missing+=(fonts-noto-cjk)
+have_pdf_font || missing+=(fonts-wqy-zenhei)
 
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
   echo "install-system-deps: missing ${missing[*]} (needed by the browser tests in gasguard/web/tests)." >&2
@@ -58,4 +64,5 @@ fi
 
 have_chromium || { echo "install-system-deps: no $CHROMIUM after apt-get install chromium" >&2; exit 1; }
 have_cjk_fonts || { echo "install-system-deps: no Chinese font after apt-get install fonts-noto-cjk" >&2; exit 1; }
+have_pdf_font || { echo "install-system-deps: no $PDF_FONT after apt-get install fonts-wqy-zenhei" >&2; exit 1; }
 echo "install-system-deps: ok" >&2

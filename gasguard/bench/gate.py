@@ -202,8 +202,9 @@ def targets(fx: dict, cylinders: int, *, seed=ledger.DEFAULT_SEED, n=5000) -> di
 # -------------------------------------------------------------------------------------------------------------
 # The load: an asyncio HTTP/1.1 keep-alive client
 
-def _request(method: str, path: str, token: str | None, body: bytes = b"") -> bytes:
-    head = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", "Connection: keep-alive", "Accept: application/json"]
+def _request(method: str, path: str, token: str | None, body: bytes = b"", keep_alive=True) -> bytes:
+    head = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", f"Connection: {'keep-alive' if keep_alive else 'close'}",
+            "Accept: application/json"]
     if token:
         head.append(f"Authorization: Token {token}")
     if body:
@@ -211,34 +212,48 @@ def _request(method: str, path: str, token: str | None, body: bytes = b"") -> by
     return ("\r\n".join(head) + "\r\n\r\n").encode() + body
 
 
-async def _connection(port, requests, deadline, latencies, statuses, offset):
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+async def _exchange(reader, writer, req) -> int:
+    writer.write(req)
+    head = await reader.readuntil(b"\r\n\r\n")
+    length = 0
+    for line in head.split(b"\r\n"):
+        if line[:15].lower() == b"content-length:":
+            length = int(line[15:])
+    if length:
+        await reader.readexactly(length)
+    return int(head[9:12])
+
+
+async def _connection(port, requests, deadline, latencies, statuses, offset, keep_alive):
+    """One client: requests one after the other, on one kept-alive connection or (sync workers, which close every
+    connection) a new connection per request, its set-up counted in the request's time."""
+    conn = await asyncio.open_connection("127.0.0.1", port) if keep_alive else None
     i = offset
     try:
         while time.perf_counter() < deadline:
             req = requests[i % len(requests)]
             i += 1
             t = time.perf_counter()
-            writer.write(req)
-            head = await reader.readuntil(b"\r\n\r\n")
-            status = int(head[9:12])
-            length = 0
-            for line in head.split(b"\r\n"):
-                if line[:15].lower() == b"content-length:":
-                    length = int(line[15:])
-            if length:
-                await reader.readexactly(length)
+            if keep_alive:
+                status = await _exchange(*conn, req)
+            else:
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                try:
+                    status = await _exchange(reader, writer, req)
+                finally:
+                    writer.close()
             latencies.append((time.perf_counter() - t) * 1000)
             statuses[status] = statuses.get(status, 0) + 1
     finally:
-        writer.close()
+        if conn:
+            conn[1].close()
 
 
-async def _drive(port, requests, seconds, connections):
+async def _drive(port, requests, seconds, connections, keep_alive=True):
     latencies, statuses = [], {}
     deadline = time.perf_counter() + seconds
     started = time.perf_counter()
-    await asyncio.gather(*(_connection(port, requests, deadline, latencies, statuses, k * 997)
+    await asyncio.gather(*(_connection(port, requests, deadline, latencies, statuses, k * 997, keep_alive)
                            for k in range(connections)))
     return latencies, statuses, time.perf_counter() - started
 
@@ -257,8 +272,8 @@ def _percentiles(samples: list[float]) -> dict:
 class Server:
     """gunicorn serving the project (gasguard.wsgi) against the bench database, its access log in a temp file."""
 
-    def __init__(self, url: str, workers: int, threads: int):
-        self.url, self.workers, self.threads = url, workers, threads
+    def __init__(self, url: str, workers: int, threads: int, worker_class: str = "sync"):
+        self.url, self.workers, self.threads, self.worker_class = url, workers, threads, worker_class
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
@@ -267,7 +282,8 @@ class Server:
 
     def command(self) -> list[str]:
         return [sys.executable, "-m", "gunicorn", "gasguard.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
-                "--workers", str(self.workers), "--worker-class", "gthread", "--threads", str(self.threads),
+                "--workers", str(self.workers), "--worker-class", self.worker_class,
+                *(["--threads", str(self.threads)] if self.worker_class == "gthread" else []),
                 "--keep-alive", "60", "--access-logfile", str(self.log), "--access-logformat", "%(U)s %(s)s %(D)s",
                 "--log-level", "warning"]
 
@@ -305,30 +321,32 @@ class Server:
                 if len(parts) == 3 and parts[0].startswith(prefix)]
 
 
-def measure(url: str, fx: dict, cylinders: int, *, seconds=20, warmup=3, connections=16, workers=4, threads=2,
-            seed=ledger.DEFAULT_SEED, log=log_stderr) -> dict:
+def measure(url: str, fx: dict, cylinders: int, *, seconds=20, warmup=3, connections=16, workers=5, threads=2,
+            worker_class="sync", seed=ledger.DEFAULT_SEED, log=log_stderr) -> dict:
+    keep_alive = worker_class != "sync"  # gunicorn's sync workers close every connection
     codes = targets(fx, cylinders, seed=seed)
     station, token = fx["stations"][0], fx["token"]
     api = "/api/v1/cylinders/"
     endpoints = {
-        "ping": [_request("GET", api + "ping/", None)],
-        "ping_auth": [_request("GET", api + "ping-auth/", token)],
-        "gate_check": [_request("POST", api + "gate-check/", token,
-                                json.dumps({"code": c, "station": station}).encode()) for c in codes["gate"]],
-        "trace": [_request("GET", f"{api}{c}/trace/", token) for c in codes["trace"]],
+        "ping": [_request("GET", api + "ping/", None, keep_alive=keep_alive)],
+        "ping_auth": [_request("GET", api + "ping-auth/", token, keep_alive=keep_alive)],
+        "gate_check": [_request("POST", api + "gate-check/", token, json.dumps({"code": c, "station": station}).encode(),
+                                keep_alive=keep_alive) for c in codes["gate"]],
+        "trace": [_request("GET", f"{api}{c}/trace/", token, keep_alive=keep_alive) for c in codes["trace"]],
     }
-    out = {"server": {"software": "gunicorn", "worker_class": "gthread", "workers": workers, "threads": threads,
-                      "debug": False},
-           "client": {"kind": "asyncio HTTP/1.1 keep-alive, one request in flight per connection",
+    out = {"server": {"software": "gunicorn", "worker_class": worker_class, "workers": workers,
+                      **({"threads": threads} if worker_class == "gthread" else {}), "debug": False},
+           "client": {"kind": "asyncio HTTP/1.1, one request in flight per connection, "
+                              + ("kept alive" if keep_alive else "a new connection per request (sync workers)"),
                       "connections": connections, "seconds": seconds, "warmup_s": warmup},
            "load_average_before": list(os.getloadavg()), "endpoints": {}}
-    with Server(url, workers, threads) as server:
+    with Server(url, workers, threads, worker_class) as server:
         import gunicorn
         out["server"]["version"] = gunicorn.__version__
         for name, requests in endpoints.items():
-            asyncio.run(_drive(server.port, requests, warmup, connections))
+            asyncio.run(_drive(server.port, requests, warmup, connections, keep_alive))
             mark = server.mark()
-            latencies, statuses, elapsed = asyncio.run(_drive(server.port, requests, seconds, connections))
+            latencies, statuses, elapsed = asyncio.run(_drive(server.port, requests, seconds, connections, keep_alive))
             time.sleep(0.3)  # the access log's last lines
             path = requests[0].split(b" ")[1].decode()
             prefix = api + "BH" if name == "trace" else path
@@ -386,7 +404,7 @@ def _url_for(base: str, cylinders: int, last: bool) -> str:
 
 def bench(*, database_url: str | None, cylinders: int, events: int, baseline: float, seed: int, seconds: int,
           warmup: int, connections: int, workers: int, threads: int, keep: bool, reuse: bool,
-          log=log_stderr) -> dict:
+          worker_class: str = "sync", log=log_stderr) -> dict:
     base = database_url or DEFAULT_PG_URL
     if not ledger._is_postgres(base):
         raise RuntimeError("gasguard bench gate needs PostgreSQL: --database-url postgres://…")
@@ -409,7 +427,7 @@ def bench(*, database_url: str | None, cylinders: int, events: int, baseline: fl
             state.write_text(json.dumps(gen))
         try:
             result = measure(url, gen["fixture"], n, seconds=seconds, warmup=warmup, connections=connections,
-                             workers=workers, threads=threads, seed=seed, log=log)
+                             workers=workers, threads=threads, worker_class=worker_class, seed=seed, log=log)
         finally:
             if not (keep or reuse):
                 ledger.pg_drop(url)
@@ -462,8 +480,12 @@ def add_arguments(suites) -> None:
     p.add_argument("--seconds", type=int, default=20, help="measured seconds per endpoint (default 20)")
     p.add_argument("--warmup", type=int, default=3, help="unmeasured seconds before those (default 3)")
     p.add_argument("--connections", type=int, default=16, help="concurrent keep-alive connections (default 16)")
-    p.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4: two per core, so one waits on the disk while the other computes)")
-    p.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker (default 2)")
+    p.add_argument("--worker-class", choices=["sync", "gthread"], default="sync",
+                   help=("gunicorn worker class (default sync: each request on a new connection, taken by whichever "
+                         "worker is free; gthread keeps connections alive, but a kept connection stays with the "
+                         "worker that accepted it, which can leave workers idle)"))
+    p.add_argument("--workers", type=int, default=5, help="gunicorn workers (default 5: 2 × cores + 1)")
+    p.add_argument("--threads", type=int, default=2, help="threads per gthread worker (default 2)")
     p.add_argument("--seed", type=int, default=ledger.DEFAULT_SEED)
     p.add_argument("--out", help="also write the JSON to this file")
     p.add_argument("--keep", action="store_true", help="keep the databases (to EXPLAIN in them)")
@@ -485,7 +507,7 @@ def handle(command, o: dict) -> None:
         result = bench(database_url=o["database_url"], cylinders=o["cylinders"], events=o["events"],
                        baseline=o["baseline"], seed=o["seed"], seconds=o["seconds"], warmup=o["warmup"],
                        connections=o["connections"], workers=o["workers"], threads=o["threads"], keep=o["keep"],
-                       reuse=o["reuse"])
+                       reuse=o["reuse"], worker_class=o["worker_class"])
     except RuntimeError as exc:
         raise CommandError(str(exc))
     text = json.dumps(result, ensure_ascii=False, indent=2, default=str)

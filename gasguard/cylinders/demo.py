@@ -192,8 +192,8 @@ class CylinderDemo:
             for cyl in active[: self.b.n(3)]:
                 self.add(self.at(self.rng.uniform(1, 10)), lambda c=cyl: self.fill(co, c, self.event_at, {}))
             for other in others:
-                for cyl in self.rng.sample(other.cylinders, self.b.n(4)):
-                    self.add(self.at(self.rng.uniform(0, 14)), lambda c=cyl.code: self.scan(co, c))
+                for cyl in self.rng.sample(other.cylinders, max(2, self.b.n(4))):
+                    self.add(self.at(self.rng.uniform(1, 14)), lambda c=cyl.code: self.scan(co, c))
 
     def pick_buyer(self, co, cyl):
         """A buyer the seller still supplies (it stops once a check's hazard is left past its deadline)."""
@@ -310,9 +310,13 @@ class CylinderDemo:
 
 
 def load(builder) -> dict:
+    from .signals import queue_reminders, send_reminders
+
     counts = CylinderDemo(builder).run()
+    counts["reminders"] = queue_reminders()
+    send_reminders()
     builder.log(f"气瓶：登记 {counts.get('cylinders', 0)} 只，充装 {counts['fillings']} 次，实名销售 {counts['sales']} 单"
                 f"（拒绝 {counts['sales_refused']}），随瓶安检 {counts['deliveries']} 次（隐患 {counts['delivery_hazards']} 项），"
-                f"回收 {counts['returns']} 次，充装前检查拒绝 {counts['gate_refusals']} 次；销售拒绝原因 {counts.get('sales_refused_by')}")
+                f"回收 {counts['returns']} 次，充装前检查拒绝 {counts['gate_refusals']} 次，到期提醒 {counts['reminders']} 条")
     return counts
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("customers/<int:pk>/", views.customer_page, name="cylinders_customer"),
     path("sell/", views.sell, name="cylinders_sell"),
     path("signals/", views.signals_page, name="cylinders_signals"),
+    path("reminders/", views.reminders_page, name="cylinders_reminders"),
     path("sales/<int:pk>/deliver/", views.deliver, name="cylinders_deliver"),
     path("stations/<int:pk>/", views.station_page, name="cylinders_station"),
     path("<str:code>/", views.cylinder_page, name="cylinders_cylinder"),

@@ -82,6 +82,22 @@ def signals_page(request):
 
 
 @login_required
+def reminders_page(request):
+    """The in-app notices of cylinders whose inspection or service life ends soon: an enterprise sees those of its
+    cylinders (to it, and those to pass on to its customers); regulators see all."""
+    from .models import Reminder
+    from .scope import is_regulator
+
+    qs = Reminder.objects.select_related("cylinder", "customer", "enterprise").order_by("due_on", "id")
+    if not is_regulator(request.user):
+        if not request.user.enterprise_id:
+            raise Http404
+        qs = qs.filter(cylinder__owner_id=request.user.enterprise_id)
+    page = Paginator(qs, 100).get_page(request.GET.get("page"))
+    return render(request, "cylinders/reminders.html", {"page": page})
+
+
+@login_required
 def station_page(request, pk):
     station = get_object_or_404(Site.objects.filter(site_q(request.user), site_type=SiteType.FILLING_STATION), pk=pk)
     rows = trace.filled_at_station(station).filter(station_record_q(request.user))[:500]
