@@ -224,10 +224,9 @@ async def _exchange(reader, writer, req) -> int:
     return int(head[9:12])
 
 
-async def _connection(port, requests, deadline, latencies, statuses, offset, keep_alive):
+async def _connection(port, requests, deadline, latencies, statuses, offset, keep_alive, conn=None):
     """One client: requests one after the other, on one kept-alive connection or (sync workers, which close every
     connection) a new connection per request, its set-up counted in the request's time."""
-    conn = await asyncio.open_connection("127.0.0.1", port) if keep_alive else None
     i = offset
     try:
         while time.perf_counter() < deadline:
@@ -251,9 +250,16 @@ async def _connection(port, requests, deadline, latencies, statuses, offset, kee
 
 async def _drive(port, requests, seconds, connections, keep_alive=True):
     latencies, statuses = [], {}
+    conns = [None] * connections
+    if keep_alive:
+        # Opened one by one: a burst of connects is accepted by whichever worker wakes first, and a kept-alive
+        # connection stays with its worker, so a burst can leave workers idle for the whole run.
+        for k in range(connections):
+            conns[k] = await asyncio.open_connection("127.0.0.1", port)
+            await asyncio.sleep(0.02)
     deadline = time.perf_counter() + seconds
     started = time.perf_counter()
-    await asyncio.gather(*(_connection(port, requests, deadline, latencies, statuses, k * 997, keep_alive)
+    await asyncio.gather(*(_connection(port, requests, deadline, latencies, statuses, k * 997, keep_alive, conns[k])
                            for k in range(connections)))
     return latencies, statuses, time.perf_counter() - started
 
@@ -272,7 +278,7 @@ def _percentiles(samples: list[float]) -> dict:
 class Server:
     """gunicorn serving the project (gasguard.wsgi) against the bench database, its access log in a temp file."""
 
-    def __init__(self, url: str, workers: int, threads: int, worker_class: str = "sync"):
+    def __init__(self, url: str, workers: int, threads: int, worker_class: str = "gthread"):
         self.url, self.workers, self.threads, self.worker_class = url, workers, threads, worker_class
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
@@ -321,8 +327,8 @@ class Server:
                 if len(parts) == 3 and parts[0].startswith(prefix)]
 
 
-def measure(url: str, fx: dict, cylinders: int, *, seconds=20, warmup=3, connections=16, workers=5, threads=2,
-            worker_class="sync", seed=ledger.DEFAULT_SEED, log=log_stderr) -> dict:
+def measure(url: str, fx: dict, cylinders: int, *, seconds=20, warmup=3, connections=16, workers=4, threads=2,
+            worker_class="gthread", seed=ledger.DEFAULT_SEED, log=log_stderr) -> dict:
     keep_alive = worker_class != "sync"  # gunicorn's sync workers close every connection
     codes = targets(fx, cylinders, seed=seed)
     station, token = fx["stations"][0], fx["token"]
@@ -404,7 +410,7 @@ def _url_for(base: str, cylinders: int, last: bool) -> str:
 
 def bench(*, database_url: str | None, cylinders: int, events: int, baseline: float, seed: int, seconds: int,
           warmup: int, connections: int, workers: int, threads: int, keep: bool, reuse: bool,
-          worker_class: str = "sync", log=log_stderr) -> dict:
+          worker_class: str = "gthread", log=log_stderr) -> dict:
     base = database_url or DEFAULT_PG_URL
     if not ledger._is_postgres(base):
         raise RuntimeError("gasguard bench gate needs PostgreSQL: --database-url postgres://…")
@@ -480,11 +486,10 @@ def add_arguments(suites) -> None:
     p.add_argument("--seconds", type=int, default=20, help="measured seconds per endpoint (default 20)")
     p.add_argument("--warmup", type=int, default=3, help="unmeasured seconds before those (default 3)")
     p.add_argument("--connections", type=int, default=16, help="concurrent keep-alive connections (default 16)")
-    p.add_argument("--worker-class", choices=["sync", "gthread"], default="sync",
-                   help=("gunicorn worker class (default sync: each request on a new connection, taken by whichever "
-                         "worker is free; gthread keeps connections alive, but a kept connection stays with the "
-                         "worker that accepted it, which can leave workers idle)"))
-    p.add_argument("--workers", type=int, default=5, help="gunicorn workers (default 5: 2 × cores + 1)")
+    p.add_argument("--worker-class", choices=["sync", "gthread"], default="gthread",
+                   help=("gunicorn worker class (default gthread: connections kept alive, as a station's reader "
+                         "would; sync: a new connection per request)"))
+    p.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4: two per core)")
     p.add_argument("--threads", type=int, default=2, help="threads per gthread worker (default 2)")
     p.add_argument("--seed", type=int, default=ledger.DEFAULT_SEED)
     p.add_argument("--out", help="also write the JSON to this file")
