@@ -362,9 +362,18 @@ def measure(url: str, fx: dict, cylinders: int, *, seconds=20, warmup=3, connect
                    "statuses": {str(k): v for k, v in sorted(statuses.items())},
                    "server": _percentiles(server.server_ms(mark, prefix)), "client": _percentiles(latencies),
                    "load_average_after": list(os.getloadavg())}
+            # One request at a time: the service time of a request, without the queue for the two cores.
+            mark = server.mark()
+            single, single_statuses, single_elapsed = asyncio.run(
+                _drive(server.port, requests, max(3, seconds // 3), 1, keep_alive))
+            time.sleep(0.3)
+            row["one_connection"] = {"requests_per_s": round(len(single) / single_elapsed, 1),
+                                     "server": _percentiles(server.server_ms(mark, prefix)),
+                                     "client": _percentiles(single)}
             out["endpoints"][name] = row
             log(f"{name}: {row['requests_per_s']} req/s, server p50 {row['server'].get('p50_ms')} ms, "
-                f"p99 {row['server'].get('p99_ms')} ms, statuses {row['statuses']}")
+                f"p99 {row['server'].get('p99_ms')} ms, statuses {row['statuses']}; one connection: server p50 "
+                f"{row['one_connection']['server'].get('p50_ms')} ms, p99 {row['one_connection']['server'].get('p99_ms')} ms")
     ep = out["endpoints"]
     out["gate_over_floor"] = round(ep["gate_check"]["requests_per_s"] / ep["ping"]["requests_per_s"], 3)
     out["gate_over_ping_auth"] = round(ep["gate_check"]["requests_per_s"] / ep["ping_auth"]["requests_per_s"], 3)
