@@ -12,16 +12,12 @@ from gasguard.cylinders import codes, services
 from gasguard.cylinders.models import Cylinder, Filling, GateCheck
 from gasguard.utilities import clock
 
-pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
-
-@pytest.fixture(autouse=True)
-def _postgres_only():
+@pytest.mark.django_db
+@pytest.mark.postgres
+def test_the_generator_loads_a_consistent_register():
     if connection.vendor != "postgresql":
         pytest.skip("gasguard bench gate needs PostgreSQL (DATABASE_URL=postgres://…)")
-
-
-def test_the_generator_loads_a_consistent_register():
     result = gate.generate(2000, 20000, log=lambda msg: None)
     connection.check_constraints()
 
