@@ -43,12 +43,15 @@ BENCH := $(BIN)/gasguard bench
 BENCH_HAZARDS ?= 1000000
 BENCH_SQLITE_HAZARDS ?= 100000
 BENCH_PG_ARGS ?=
+# gasguard bench gate: 5,000,000 cylinders and 50,000,000 events by default (e.g. "--cylinders 500000 --events 5000000").
+BENCH_GATE_ARGS ?=
 
 bench: install
 	mkdir -p bench-results var
 	$(BENCH) ledger --db sqlite --hazards $(BENCH_SQLITE_HAZARDS) --baseline 0 --out bench-results/ledger-sqlite.json
 	$(BENCH) ledger --db postgresql --hazards $(BENCH_HAZARDS) $(BENCH_PG_ARGS) --out bench-results/ledger-postgresql.json
 	$(BENCH) ingest --out bench-results/ingest-postgresql.json
+	$(BENCH) gate $(BENCH_GATE_ARGS) --out bench-results/gate-postgresql.json
 
 clean:
 	rm -rf $(VENV) var

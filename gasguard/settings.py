@@ -161,6 +161,10 @@ CYLINDER_DELIVERY_HAZARD_DAYS = int(os.environ.get("CYLINDER_DELIVERY_HAZARD_DAY
 # Key for buyers' ID numbers at rest (Fernet, derived by SHA-256); falls back to SECRET_KEY. Changing it makes the
 # stored numbers unreadable: set it once per installation and keep it with the database backups' keys.
 CYLINDER_PII_KEY = os.environ.get("CYLINDER_PII_KEY", "")
+# The font embedded in the rectification notices and QR labels (PDF): a TrueType-outline font with Chinese (a .ttf,
+# or a .ttc with "#index"); Debian's fonts-wqy-zenhei by default (scripts/install-system-deps.sh). Empty: the
+# STSong-Light CID font, which is not embedded (the reader supplies it).
+CYLINDER_PDF_FONT = os.environ.get("CYLINDER_PDF_FONT", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc#0")
 
 LOGGING = {
     "version": 1,

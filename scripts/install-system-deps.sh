@@ -4,11 +4,14 @@
 #   fonts-noto-cjk  without a CJK font, Chinese renders as boxes in screenshots (and in PDFs)
 #   libreoffice-writer-nogui  converts the district report's Word file to PDF (gasguard/reports; ≈ 90 MB of packages,
 #                   ≈ 13 s to install from a warm cache); without it the PDF is drawn with reportlab instead
+#   fonts-wqy-zenhei  the TrueType Chinese font embedded in the cylinder notices and labels (CYLINDER_PDF_FONT;
+#                   Noto CJK is OpenType/CFF, which reportlab cannot embed)
 # Idempotent: when both are present it exits 0 at once. Otherwise, as root with apt-get, it installs them
 # (running `apt-get update` only when the package lists are missing or stale); else it says what to install.
 set -euo pipefail
 
-PACKAGES=(chromium fonts-noto-cjk libreoffice-writer-nogui)
+PACKAGES=(chromium fonts-noto-cjk libreoffice-writer-nogui fonts-wqy-zenhei)
+PDF_FONT=/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
 CHROMIUM=${GASGUARD_CHROMIUM:-/usr/bin/chromium}  # the browser tests read the same variable
 
 have_chromium() { [ -x "$CHROMIUM" ]; }
@@ -23,8 +26,9 @@ have_cjk_fonts() {
 }
 
 have_soffice() { command -v soffice >/dev/null 2>&1; }
+have_pdf_font() { [ -f "$PDF_FONT" ]; }
 
-if have_chromium && have_cjk_fonts && have_soffice; then
+if have_chromium && have_cjk_fonts && have_soffice && have_pdf_font; then
   exit 0
 fi
 
@@ -32,6 +36,7 @@ missing=()
 have_chromium || missing+=(chromium)
 have_cjk_fonts || missing+=(fonts-noto-cjk)
 have_soffice || missing+=(libreoffice-writer-nogui)
+have_pdf_font || missing+=(fonts-wqy-zenhei)
 
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
   echo "install-system-deps: missing ${missing[*]} (needed by the browser tests in gasguard/web/tests)." >&2
@@ -64,4 +69,5 @@ fi
 have_chromium || { echo "install-system-deps: no $CHROMIUM after apt-get install chromium" >&2; exit 1; }
 have_cjk_fonts || { echo "install-system-deps: no Chinese font after apt-get install fonts-noto-cjk" >&2; exit 1; }
 have_soffice || { echo "install-system-deps: no soffice after apt-get install libreoffice-writer-nogui" >&2; exit 1; }
+have_pdf_font || { echo "install-system-deps: no $PDF_FONT after apt-get install fonts-wqy-zenhei" >&2; exit 1; }
 echo "install-system-deps: ok" >&2

@@ -1,7 +1,9 @@
 """The written rectification notice (隐患整改通知书) left with the user after a failed safety check at delivery.
 The national criteria count a missing written notice as a major hazard of the gas enterprise, so it is generated
 from the recorded hazards, kept with the delivery (with its SHA-256) and printable."""
+import hashlib
 import io
+import os
 
 from django.utils import timezone
 from reportlab.lib.pagesizes import A4
@@ -10,13 +12,37 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
-FONT = "STSong-Light"  # a CID font every PDF reader has: nothing to ship, nothing to fetch
+CID_FONT = "STSong-Light"  # a CID font every PDF reader has, but not embedded: the reader supplies the glyphs
 
 
 def _font():
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    return FONT
+    """The registered name of the PDF font: the TrueType font of CYLINDER_PDF_FONT, embedded (subset) so the notice
+    prints the same anywhere; the CID font when the setting is empty. A missing or unusable file is a clear error
+    (a notice the user cannot read is no notice)."""
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+    from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
+    spec = getattr(settings, "CYLINDER_PDF_FONT", "")
+    if not spec:
+        name = CID_FONT
+        if name not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(UnicodeCIDFont(name))
+        return name
+    path, _, index = spec.partition("#")
+    name = "gasguard-" + hashlib.sha1(spec.encode()).hexdigest()[:8]  # stable: the PDF bytes do not vary by process
+    if name not in pdfmetrics.getRegisteredFontNames():
+        if not os.path.isfile(path):
+            raise ImproperlyConfigured(
+                f"PDF字体文件不存在：{path}（设置 CYLINDER_PDF_FONT）。请安装 fonts-wqy-zenhei"
+                "（bash scripts/install-system-deps.sh），或将 CYLINDER_PDF_FONT 设为含中文的 TrueType 字体路径；"
+                "设为空则使用不嵌入的 STSong-Light 字体")
+        try:
+            pdfmetrics.registerFont(TTFont(name, path, subfontIndex=int(index or 0)))
+        except (TTFError, ValueError) as exc:
+            raise ImproperlyConfigured(f"PDF字体 {spec} 无法嵌入（设置 CYLINDER_PDF_FONT）：{exc}。"
+                                       "须为TrueType轮廓字体（.ttf/.ttc），OpenType/CFF字体（如 Noto CJK）不能嵌入") from exc
+    return name
 
 
 def _wrap(text, width):

@@ -29,6 +29,35 @@ def stations_filling_others(*, days=30, minimum=3) -> list[dict]:
     return result
 
 
+def repeated_refusals(*, days=30, minimum=5) -> list[dict]:
+    """Stations where the gate refused at least `minimum` times in `days`, with the refusals by reason and the
+    latest refused codes: a station that keeps presenting unfit or foreign cylinders is worth a visit."""
+    from .choices import GateReason
+
+    since = clock.now() - timedelta(days=days)
+    refused = GateCheck.objects.filter(checked_at__gte=since, allowed=False)
+    rows = (refused.values("station_id", "station__name", "station__enterprise__name")
+            .annotate(refusals=Count("id"), last=Max("checked_at")).filter(refusals__gte=minimum)
+            .order_by("-refusals"))
+    result = []
+    for row in rows:
+        recent = list(refused.filter(station_id=row["station_id"]).order_by("-checked_at")
+                      .values_list("code", "reason_codes", "checked_at")[:200])
+        by_reason = defaultdict(int)
+        for _, reason_codes, _ in recent:
+            for code in filter(None, reason_codes.split(",")):
+                by_reason[code] += 1
+        labels = dict(GateReason.choices)
+        result.append({"station": row["station_id"], "station_name": row["station__name"],
+                       "enterprise": row["station__enterprise__name"], "refusals": row["refusals"],
+                       "last": row["last"],
+                       "by_reason": sorted(({"code": c, "label": str(labels.get(c, c)), "count": n}
+                                            for c, n in by_reason.items()), key=lambda r: -r["count"]),
+                       "latest": [{"code": c, "reasons": [str(labels.get(r, r)) for r in rc.split(",") if r],
+                                   "at": at} for c, rc, at in recent[:10]]})
+    return result
+
+
 def refilled_outside_chain(*, days=90) -> list[dict]:
     """Two fillings of a cylinder with no return of it in between."""
     since = clock.now() - timedelta(days=days)
@@ -96,7 +125,8 @@ def ending_soon(*, days=30) -> list[dict]:
 
 
 def all_signals() -> dict:
-    return {"stations_filling_others": stations_filling_others(), "refilled_outside_chain": refilled_outside_chain(),
+    return {"repeated_refusals": repeated_refusals(),
+            "stations_filling_others": stations_filling_others(), "refilled_outside_chain": refilled_outside_chain(),
             "heavy_consumers": heavy_consumers(), "not_seen": not_seen(), "ending_soon": ending_soon()}
 
 
@@ -123,3 +153,39 @@ def queue_reminders(*, days=30) -> int:
     before = Reminder.objects.count()
     Reminder.objects.bulk_create(rows, ignore_conflicts=True)
     return Reminder.objects.count() - before
+
+
+def send_reminders(*, limit=1000) -> dict:
+    """Send the queued reminders. Each row is claimed with a conditional UPDATE … WHERE sent_at IS NULL, so two runs
+    (or two workers) never send one twice. The owner's reminder is an in-app notice (the enterprise's reminders page
+    lists it); the customer's goes by the SMS gateway of the monitoring outbox when one is configured
+    (MONITORING_WEBHOOK_URL, a webhook Notification with the phone number), and is otherwise listed for the seller
+    to pass on by phone."""
+    from django.conf import settings
+    from django.db import transaction
+
+    from gasguard.monitoring.choices import Channel
+    from gasguard.monitoring.models import Notification
+
+    from .models import Reminder
+
+    now = clock.now()
+    sent = {"in_app": 0, "sms": 0}
+    with transaction.atomic():
+        ids = list(Reminder.objects.filter(sent_at__isnull=True).order_by("id").values_list("pk", flat=True)[:limit])
+        claimed = Reminder.objects.filter(pk__in=ids, sent_at__isnull=True)
+        rows = list(claimed.select_related("customer", "cylinder"))
+        claimed.update(sent_at=now)
+        outbox = []
+        for r in rows:
+            if r.recipient == Reminder.Recipient.CUSTOMER and settings.MONITORING_WEBHOOK_URL and r.customer.phone:
+                outbox.append(Notification(
+                    event="cylinder.reminder", channel=Channel.WEBHOOK, target=settings.MONITORING_WEBHOOK_URL,
+                    payload={"event": "cylinder.reminder", "title": "气瓶到期提醒", "phone": r.customer.phone,
+                             "text": r.message, "cylinder": r.cylinder.code, "due_on": r.due_on.isoformat()},
+                    created_at=now))
+                sent["sms"] += 1
+            else:
+                sent["in_app"] += 1
+        Notification.objects.bulk_create(outbox)
+    return sent

@@ -22,14 +22,19 @@ def cylinder_trace(cylinder) -> list[dict]:
     for row in PeriodicInspection.objects.filter(cylinder=cylinder):
         events.append(_event(row.recorded_at, "inspection", "定期检验" + ("合格" if row.passed else "不合格"),
                              inspected_on=row.inspected_on, agency=row.agency, extended_life=row.extended_life))
-    for check in GateCheck.objects.filter(cylinder=cylinder).select_related("station"):
-        events.append(_event(check.checked_at, "gate_check", "充装前检查：" + ("允许" if check.allowed else "拒绝"),
-                             station=str(check.station), allowed=check.allowed, reasons=check.reasons,
-                             offline=check.offline))
-    for fill in Filling.objects.filter(cylinder=cylinder).select_related("station", "operator"):
-        events.append(_event(fill.filled_at, "filling", "充装", station=str(fill.station),
-                             operator=str(fill.operator), net_weight_kg=str(fill.net_weight_kg),
-                             post_checks_passed=fill.post_checks_passed, offline=fill.offline))
+    # Gate checks and fillings are the long part of a life (a fill every few weeks for years): read as plain rows,
+    # the columns shown only, with no model instances.
+    for check in (GateCheck.objects.filter(cylinder=cylinder).order_by()
+                  .values_list("checked_at", "allowed", "reasons", "offline", "station__name")):
+        at, allowed, reasons, offline, station = check
+        events.append(_event(at, "gate_check", "充装前检查：" + ("允许" if allowed else "拒绝"),
+                             station=station, allowed=allowed, reasons=reasons, offline=offline))
+    for fill in (Filling.objects.filter(cylinder=cylinder).order_by()
+                 .values_list("filled_at", "station__name", "operator__name", "net_weight_kg", "post_checks_passed",
+                              "offline")):
+        at, station, operator, weight, passed, offline = fill
+        events.append(_event(at, "filling", "充装", station=station, operator=operator, net_weight_kg=str(weight),
+                             post_checks_passed=passed, offline=offline))
     items = list(SaleItem.objects.filter(cylinder=cylinder).select_related("sale__seller", "sale__customer"))
     sale_ids = [i.sale_id for i in items]
     for item in items:

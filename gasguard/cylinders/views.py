@@ -63,6 +63,41 @@ def customer_page(request, pk):
 
 
 @login_required
+def signals_page(request):
+    """Signals for the inspectors, each with its evidence (regulators only, like the API)."""
+    from . import signals
+    from .scope import is_regulator
+
+    if not is_regulator(request.user):
+        raise Http404
+    data = signals.all_signals()
+    customers = {c.pk: c for c in Customer.objects.filter(pk__in=[h["customer"] for h in data["heavy_consumers"]])}
+    for h in data["heavy_consumers"]:
+        h["name"] = str(customers.get(h["customer"], ""))
+    stations = dict(Site.objects.filter(pk__in={r["station"] for r in data["refilled_outside_chain"]})
+                    .values_list("pk", "name"))
+    for r in data["refilled_outside_chain"]:
+        r["station_name"] = stations.get(r["station"], "")
+    return render(request, "cylinders/signals.html", {"s": data})
+
+
+@login_required
+def reminders_page(request):
+    """The in-app notices of cylinders whose inspection or service life ends soon: an enterprise sees those of its
+    cylinders (to it, and those to pass on to its customers); regulators see all."""
+    from .models import Reminder
+    from .scope import is_regulator
+
+    qs = Reminder.objects.select_related("cylinder", "customer", "enterprise").order_by("due_on", "id")
+    if not is_regulator(request.user):
+        if not request.user.enterprise_id:
+            raise Http404
+        qs = qs.filter(cylinder__owner_id=request.user.enterprise_id)
+    page = Paginator(qs, 100).get_page(request.GET.get("page"))
+    return render(request, "cylinders/reminders.html", {"page": page})
+
+
+@login_required
 def station_page(request, pk):
     station = get_object_or_404(Site.objects.filter(site_q(request.user), site_type=SiteType.FILLING_STATION), pk=pk)
     rows = trace.filled_at_station(station).filter(station_record_q(request.user))[:500]

@@ -35,10 +35,26 @@ def district_report(today: date | None = None) -> dict:
     return {"month": month, "run": run.pk if run else None, "state": run.state if run else None}
 
 
+def cylinder_reminders(today: date | None = None) -> dict:
+    """Daily: periodic inspections and service lives coming due, each reminder queued and sent once."""
+    from contextlib import nullcontext
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    from gasguard.cylinders.signals import queue_reminders, send_reminders
+    # A catch-up run for another day sees that day (the services read the platform clock).
+    at = clock.frozen(timezone.make_aware(datetime.combine(today, time(8, 20)))) if today else nullcontext()
+    with at:
+        queued = queue_reminders(days=30)
+        return {"queued": queued, **send_reminders()}
+
+
 # name → (function, crontab fields in UTC: huey runs with utc=True; 00:00 UTC is 08:00 in Beijing).
 JOBS = {
     "report_reminders": (report_reminders, {"minute": "0", "hour": "0"}),       # daily 08:00
     "escalate_overdue": (escalate_overdue, {"minute": "30", "hour": "23"}),     # daily 07:30
     "draw_lookback": (draw_lookback, {"minute": "10", "hour": "0", "day": "1"}),  # the 1st, 08:10
+    "cylinder_reminders": (cylinder_reminders, {"minute": "20", "hour": "0"}),  # daily 08:20
     "district_report": (district_report, {"minute": "0", "hour": "1", "day": "19"}),  # the 19th, 09:00
 }

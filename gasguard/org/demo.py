@@ -1028,6 +1028,8 @@ class DemoBuilder:
         self.log(f"今日逾期督办：下发督办单 {len(orders)} 份")
         from gasguard.campaign import demo as campaign_demo  # monthly reports, progress, supervision
         campaign_demo.load(today=self.today, seed=self.seed, password=PASSWORD, log=self.log)
+        from gasguard.cylinders.demo import load as load_cylinders  # coded cylinders and their chain
+        load_cylinders(self)
         return self.summary(started)
 
     def summary(self, started) -> Summary:

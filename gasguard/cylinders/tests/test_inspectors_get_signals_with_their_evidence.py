@@ -80,3 +80,23 @@ def test_the_owner_and_the_last_customer_are_reminded_once(gas):
     call_command("cylinder_reminders", stdout=__import__("io").StringIO())
     assert {(r.recipient, r.enterprise_id, r.customer_id) for r in Reminder.objects.all()} == {
         ("owner", gas.enterprise.pk, None), ("customer", None, buyer.pk)}
+
+
+def test_repeated_refusals_at_a_station_on_the_inspectors_page(client, gas, rival, personas):
+    from gasguard.utilities.testing import PASSWORD
+
+    theirs, scrapped = helpers.cylinder(rival), helpers.cylinder(gas)
+    services.change_status(scrapped, to_status="scrapped", reason="腐蚀", by=gas.user)
+    for code in [theirs.code] * 3 + [scrapped.code] * 2:
+        helpers.gate(gas, code)
+    helpers.gate(gas, helpers.cylinder(gas).code)  # allowed: not counted
+    [signal] = signals.repeated_refusals()
+    assert signal["station"] == gas.station.pk and signal["refusals"] == 5
+    assert {r["code"]: r["count"] for r in signal["by_reason"]} == {"not_own": 3, "scrapped": 2}
+    assert signals.repeated_refusals(minimum=6) == []
+
+    assert client.login(username=gas.user.username, password=PASSWORD)
+    assert client.get("/cylinders/signals/").status_code == 404
+    assert client.login(username=personas.office.username, password=PASSWORD)
+    page = client.get("/cylinders/signals/").content.decode()
+    assert gas.station.name in page and "非本站产权气瓶，不得充装：3" in page and theirs.code in page

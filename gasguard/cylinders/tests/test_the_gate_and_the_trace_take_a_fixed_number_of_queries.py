@@ -17,9 +17,23 @@ def count(fn):
     return len(ctx.captured_queries)
 
 
-def test_the_gate_check_is_a_handful_of_queries(gas):
+def test_the_gate_check_is_one_read_and_one_write(gas):
     cyl = helpers.cylinder(gas)
-    assert count(lambda: helpers.gate(gas, cyl.code)) <= 6
+    assert count(lambda: helpers.gate(gas, cyl.code)) == 2
+    assert count(lambda: helpers.gate(gas, "BH00000000000")) == 2  # refusals too (the invalid code is not looked up)
+
+
+def test_over_http_the_gate_adds_only_the_token_lookup(gas):
+    from rest_framework.authtoken.models import Token
+
+    cyl = helpers.cylinder(gas)
+    client = __import__("django.test", fromlist=["Client"]).Client(
+        HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=gas.user).key}")
+    post = lambda: client.post("/api/v1/cylinders/gate-check/", {"code": cyl.code, "station": gas.station.pk},  # noqa: E731
+                               content_type="application/json")
+    assert count(post) == 3
+    body = post().json()
+    assert body["allowed"] is True and body["cylinder"] == cyl.pk and body["station"] == gas.station.pk
 
 
 def test_the_trace_does_not_grow_with_the_history(gas):

@@ -3,6 +3,7 @@ sale (refused with reasons, then allowed) → delivery with the safety check →
 import pytest
 
 from gasguard.cylinders import codes
+from gasguard.cylinders.models import GateCheck
 from gasguard.hazards.models import Hazard
 from gasguard.utilities.testing import api_client
 
@@ -100,3 +101,17 @@ def test_a_delivery_from_a_phone_carries_its_photos(gas, personas):
     from gasguard.cylinders.models import Delivery
     delivery = Delivery.objects.get(pk=response.json()["id"])
     assert delivery.photos.count() == 2 and delivery.hazards.get().item.code == "P2.4.2-07"
+
+
+def test_the_gate_api_hides_other_stations_and_the_ping_needs_no_account(gas, rival):
+    from rest_framework.test import APIClient
+
+    cyl = helpers.cylinder(gas)
+    api = api_client(gas.user)
+    for station in (rival.station.pk, 999999):
+        r = api.post("/api/v1/cylinders/gate-check/", {"code": cyl.code, "station": station}, format="json")
+        assert r.status_code == 404, station
+    assert not GateCheck.objects.exists()
+    assert APIClient().get("/api/v1/cylinders/ping/").json() == {"ok": True}
+    assert APIClient().get("/api/v1/cylinders/ping-auth/").status_code in (401, 403)
+    assert api.get("/api/v1/cylinders/ping-auth/").json() == {"ok": True}

@@ -39,6 +39,7 @@ def test_each_job_twice_changes_nothing_the_second_time(personas):
     assert second["report_reminders"] == {"reminders": 0, "late": 0}
     assert second["draw_lookback"]["sampled"] == 1  # the same sample, not a new one
     assert first["district_report"]["state"] == "done" and second["district_report"]["run"] is None
+    assert second["cylinder_reminders"]["queued"] == 0
     from gasguard.reports.models import ReportRun
     run = ReportRun.objects.get(requested_by=None)
     assert run.month == f"{(day.replace(day=1) - timedelta(days=1)):%Y-%m}" and run.docx and run.xlsx and run.pdf

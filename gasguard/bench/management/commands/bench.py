@@ -1,4 +1,4 @@
-"""gasguard bench <suite>: benchmarks at district scale. Suites: ledger (more, e.g. gate and ingest, to come).
+"""gasguard bench <suite>: benchmarks at district scale. Suites: ledger, gate (gasguard/bench/gate.py).
 
     gasguard bench ledger [--db postgresql|sqlite] [--database-url URL] [--hazards 1000000] [--baseline 100000]
                           [--repeats 30] [--out bench-results/ledger-<db>.json] [--keep]
@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from gasguard.bench import ledger
+from gasguard.bench import gate, ledger
 from gasguard.bench.ingest import add_ingest_arguments, handle_ingest
 
 
@@ -45,10 +45,13 @@ class Command(BaseCommand):
         p.add_argument("--require-empty", action="store_true", help=argparse.SUPPRESS)
         p.add_argument("--no-export", action="store_true", help=argparse.SUPPRESS)
         add_ingest_arguments(suites)
+        gate.add_arguments(suites)
 
     def handle(self, *args, suite, **o):
         if suite == "ingest":
             return handle_ingest(self, o)
+        if suite == "gate":
+            return gate.handle(self, o)
         if suite != "ledger":
             raise CommandError(f"unknown suite {suite}")
         if o["hazards"] < 1 or o["repeats"] < 1:
