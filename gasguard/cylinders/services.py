@@ -456,8 +456,8 @@ def _gate_insert_sql() -> str:
 
     stopped = " ".join(f"WHEN '{status}' THEN {reason(R(value))}" for status, value in STOPPED.items())
     return f"""
-WITH f ({", ".join(f.name for f in fields(GateFacts))}) AS ({_gate_sql()}),
-v AS (
+WITH f ({", ".join(f.name for f in fields(GateFacts))}) AS MATERIALIZED ({_gate_sql()}),
+v AS MATERIALIZED (
   SELECT f.*, array_remove(ARRAY[
     CASE WHEN NOT %s::boolean THEN {reason(R.INVALID_CODE)}
          WHEN f.cylinder_id IS NULL THEN {reason(R.UNKNOWN_CODE, "%s::text")} END,
