@@ -3,6 +3,7 @@ transaction. Nothing else writes these tables.
 
 Gate checks are the one high-volume exception to the audit chain: the GateCheck row itself is the append-only
 record (refusals included), so the station's reader does not queue on the chain's lock."""
+import functools
 import hashlib
 import json
 import time
@@ -16,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 
 from gasguard.audit import services as audit
@@ -442,6 +443,7 @@ def gate_check(*, code, station, by, checked_at=None, client_id=None, offline=Fa
         offline=offline, by=by)
 
 
+@functools.cache
 def _gate_insert_sql() -> str:
     """The gate check in ONE statement on PostgreSQL: the facts of _gate_sql(), the verdict and every reason (in
     the order and wording of gate_reasons()) computed in SQL, and the GateCheck row inserted from them. Nothing is
@@ -482,6 +484,12 @@ SELECT %s, %s, v.cylinder_id, v.station_id, cardinality(v.rs) = 0, to_jsonb(v.rs
 RETURNING id, cylinder_id, allowed, reasons"""
 
 
+@functools.cache
+def _gate_labels(language) -> dict:
+    """The reasons' labels in `language` (the active one: the cache's key), translated once per worker."""
+    return {choice: str(choice.label) for choice in GateReason}
+
+
 def _gate_check_pg(*, code, station_id, by, checked_at, client_id, offline) -> GateCheck | None:
     """gate_check() in one round trip (a prepared statement); None when nothing was inserted."""
     import psycopg
@@ -490,7 +498,7 @@ def _gate_check_pg(*, code, station_id, by, checked_at, client_id, offline) -> G
     day = timezone.localdate(checked_at)
     valid = codes.code_error(code) is None
     R = GateReason
-    label = {choice: str(choice.label) for choice in R}
+    label = _gate_labels(translation.get_language())
     sql = _gate_insert_sql()
     # Parameters in the order of their placeholders in the statement.
     facts = [str(LicenceKind.FILLING), str(LicenceKind.FILLING), day, code if valid else None, station_id]
