@@ -512,7 +512,8 @@ def _gate_check_pg(*, code, station_id, by, checked_at, client_id, offline) -> G
               client_id, code[:40], checked_at, clock.now(), offline, by.pk]
     connection.ensure_connection()
     started = time.monotonic()
-    with psycopg.Cursor(connection.connection) as c:
+    # Django's wrapper: a repeated client_id is Django's IntegrityError, as from the ORM (the batch upload counts on it).
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as c:
         c.execute(sql, params, prepare=True)
         row = c.fetchone()
     if connection.queries_logged:  # counted and shown like any query (tests, DEBUG)

@@ -55,6 +55,19 @@ def test_the_one_statement_gives_the_reasons_of_the_portable_path_word_for_word(
         check.reasons, check.reason_codes, cyl.pk, gas.user.pk)
 
 
+def test_a_repeated_client_id_is_an_integrity_error_on_every_database(gas):
+    """The offline batch relies on it (a second upload racing the first counts as a duplicate)."""
+    import uuid
+
+    from django.db import IntegrityError, transaction
+
+    cyl = helpers.cylinder(gas)
+    client_id = uuid.uuid4()
+    helpers.gate(gas, cyl.code, client_id=client_id)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        helpers.gate(gas, cyl.code, client_id=client_id)
+
+
 def test_over_http_the_gate_adds_the_token_lookup_once_per_worker(gas):
     from rest_framework.authtoken.models import Token
 
