@@ -41,7 +41,9 @@ def cylinder_trace(cylinder) -> list[dict]:
         sale = item.sale
         events.append(_event(sale.sold_at, "sale", "实名制销售", sale=sale.number, seller=str(sale.seller),
                              customer=sale.customer.name, customer_id=sale.customer_id, address=sale.usage_address))
-    deliveries = (Delivery.objects.filter(sale_id__in=sale_ids).select_related("sale", "courier", "safety_checker")
+    # A delivery and a return both belong to a sale of the cylinder: none sold, nothing to read (two round trips
+    # fewer for the many cylinders a trace finds unsold).
+    deliveries = [] if not sale_ids else (Delivery.objects.filter(sale_id__in=sale_ids).select_related("sale", "courier", "safety_checker")
                   .prefetch_related(Prefetch("hazards", queryset=Hazard.objects.select_related("lead_unit"))))
     for d in deliveries:
         events.append(_event(d.delivered_at, "delivery", "配送及随瓶安检", sale=d.sale.number, courier=str(d.courier),
@@ -49,7 +51,7 @@ def cylinder_trace(cylinder) -> list[dict]:
                              notice=bool(d.notice),
                              hazards=[{"number": h.number, "description": h.description, "lead_unit": str(h.lead_unit),
                                        "deadline": h.deadline, "state": h.state} for h in d.hazards.all()]))
-    for ret in CylinderReturn.objects.filter(cylinder=cylinder).select_related("sale"):
+    for ret in CylinderReturn.objects.filter(cylinder=cylinder).select_related("sale") if sale_ids else ():
         events.append(_event(ret.returned_at, "return", "空瓶回收", sale=ret.sale.number))
     order = {"registration": 0, "inspection": 1, "status": 2, "gate_check": 3, "filling": 4, "sale": 5,
              "delivery": 6, "return": 7}

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -21,6 +22,10 @@ from .. import codes, services, trace
 from ..models import Customer, Cylinder, Delivery, Filling, Sale, Worker
 from ..scope import customer_q, cylinder_q, sale_q, station_record_q
 from . import serializers as s
+from .auth import CachedTokenAuthentication
+
+# The readers' hot paths: the token resolved from the worker's cache (api/auth.py), not the database, each time.
+READER_AUTH = [CachedTokenAuthentication, SessionAuthentication]
 
 
 def _valid(serializer_class, request):
@@ -90,6 +95,7 @@ def cylinder_detail(request, code):
 
 @extend_schema(responses={200: OpenApiResponse(description="气瓶全生命周期事件，按时间排序")})
 @api_view(["GET"])
+@authentication_classes(READER_AUTH)
 def cylinder_trace(request, code):
     cylinder = cylinder_or_404(request.user, code)
     return Response({"cylinder": s.CylinderSerializer(cylinder).data, "events": trace.cylinder_trace(cylinder)})
@@ -137,6 +143,7 @@ def ping_auth(request):
 @extend_schema(request=s.GateCheckInSerializer, responses=s.GateCheckSerializer,
                description="充装站读码器：允许或拒绝充装，并给出全部拒绝原因；每次检查均留存记录。")
 @api_view(["POST"])
+@authentication_classes(READER_AUTH)
 def gate_check(request):
     data = _valid(s.GateCheckInSerializer, request)
     try:
