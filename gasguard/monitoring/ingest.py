@@ -282,6 +282,7 @@ def ingest(messages: list[Message], *, received_at: datetime | None = None) -> R
 
     infos = devices.get_many({msg.device_code for _, msg, _, _ in docs})
     rows = []        # (device_id, metric, ts, value)
+    seen = {}        # device_id → its newest reading here (last seen)
     kinds = {}
     for i, msg, doc, items in docs:
         info = infos.get(msg.device_code)
@@ -300,6 +301,7 @@ def ingest(messages: list[Message], *, received_at: datetime | None = None) -> R
             good = _fast_rows(info.id, doc, received, oldest, newest)
             if good is not None:
                 rows.extend(good)
+                _newer(seen, info.id, max(good, key=_TS)[2])  # one C-level max per message, not a loop per row
                 continue
             items = _readings(json.loads(msg.payload))  # a reading out of range: kept alone, the careful way
         for item in items:
@@ -323,6 +325,8 @@ def ingest(messages: list[Message], *, received_at: datetime | None = None) -> R
                 reject(i, msg, DeadLetterReason.BAD_READING, exc, payload=item, whole=False)
                 continue
             rows.extend(good)
+            if good:
+                _newer(seen, info.id, max(good, key=_TS)[2])
     result.readings = len(rows)
     result.dead_letters = len(dead)
 
@@ -334,12 +338,17 @@ def ingest(messages: list[Message], *, received_at: datetime | None = None) -> R
             partitions.ensure({first + timedelta(days=k) for k in range((last - first).days + 1)})
             new = write_readings(rows)
             result.stored = len(new)
-            touch_devices(rows)
+            touch_devices(rows, seen)
             rollups.add(new)
             if new:
                 from .evaluation import apply_rules
                 result.alarms_raised = apply_rules(new, kinds)
     return result
+
+
+def _newer(seen: dict, device_id, ts):
+    if device_id not in seen or ts > seen[device_id]:
+        seen[device_id] = ts
 
 
 def write_readings(rows) -> list[tuple]:
@@ -433,12 +442,14 @@ LAST_SEEN_RESOLUTION = timedelta(seconds=10)
 _last_seen_written: dict[int, datetime] = {}
 
 
-def touch_devices(rows):
-    """Last seen = the newest reading's time (late data never moves it back); an offline device is online again."""
-    newest = {}
-    for device_id, _, ts, _ in rows:
-        if device_id not in newest or ts > newest[device_id]:
-            newest[device_id] = ts
+def touch_devices(rows, newest=None):
+    """Last seen = the newest reading's time (late data never moves it back); an offline device is online again.
+    `newest` (device_id → newest ts), when the caller already knows it, spares a pass over the rows."""
+    if newest is None:
+        newest = {}
+        for device_id, _, ts, _ in rows:
+            if device_id not in newest or ts > newest[device_id]:
+                newest[device_id] = ts
     for device_id, ts in list(newest.items()):
         written = _last_seen_written.get(device_id)
         if written is not None and written <= ts < written + LAST_SEEN_RESOLUTION:
