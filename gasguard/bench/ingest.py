@@ -3,7 +3,8 @@
 What it measures, in one run on one throw-away database (PostgreSQL `gasguard_bench_ingest`, dropped afterwards):
 
 * raw_copy       a plain psycopg binary COPY of the rows of the batched phase into monitoring_reading
-                 (one statement, one commit): the ceiling the pipeline is compared with;
+                 (one statement, one commit): the ceiling the pipeline is compared with; done again at the end of
+                 the run (raw_copy_end, same rows, emptied table) and the ratios use the mean of the two;
 * service        ingest() called in-process with 100-reading messages (what the ingester runs per batch);
 * mqtt_batched   100-reading messages published with QoS 1 to a private Mosquitto, consumed by `gasguard ingest`
                  processes (shared subscription), until every reading is committed;
@@ -137,8 +138,14 @@ def worker(out_path: str, *, devices: int, batched: int, single: int, steady_rat
             out["alarm_latency"] = latency(ing, broker, fleet, steady_rate, steady_s)
         log(f"alarm latency {out['alarm_latency']}")
         out["ingester_totals"] = ing.totals()
+    # The same COPY again at the end, into the same (emptied) table: the machine's load drifts during a run, and the
+    # ratio is taken against the mean of the two, not against whichever moment happened to be quieter.
+    truncate_readings()
+    out["raw_copy_end"] = raw_copy(rows)
+    log(f"raw COPY at the end {out['raw_copy_end']}")
     out["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
-    copy_rate = out["raw_copy"]["rows_per_s"]
+    copy_rate = (out["raw_copy"]["rows_per_s"] + out["raw_copy_end"]["rows_per_s"]) / 2
+    out["raw_copy_rows_per_s_mean"] = round(copy_rate)
     out["ratios"] = {"service_over_copy": round(out["service"]["readings_per_s"] / copy_rate, 2),
                      "mqtt_batched_over_copy": round(out["mqtt_batched"]["readings_per_s"] / copy_rate, 2),
                      "mqtt_batched_backlog_over_copy": round(out["mqtt_batched_backlog"]["readings_per_s"] / copy_rate,
@@ -210,7 +217,10 @@ def raw_copy(rows) -> dict:
             for row in rows:
                 cp.write_row(row)
     s = time.perf_counter() - t
-    return {"rows": len(rows), "seconds": round(s, 3), "rows_per_s": round(len(rows) / s)}
+    # Fair to the pipeline's COPY: the same rows (prepared tuples, no JSON), the same partitioned table and indexes,
+    # the same binary format and psycopg write_row; only routing through the parent table is extra here.
+    return {"rows": len(rows), "seconds": round(s, 3), "rows_per_s": round(len(rows) / s),
+            "into": "monitoring_reading (partitioned, primary key index), one statement, one commit"}
 
 
 def truncate_readings():
