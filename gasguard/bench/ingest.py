@@ -144,8 +144,8 @@ def worker(out_path: str, *, devices: int, batched: int, single: int, steady_rat
     out["raw_copy_end"] = raw_copy(rows)
     log(f"raw COPY at the end {out['raw_copy_end']}")
     out["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
-    copy_rate = (out["raw_copy"]["rows_per_s"] + out["raw_copy_end"]["rows_per_s"]) / 2
-    out["raw_copy_rows_per_s_mean"] = round(copy_rate)
+    copy_rate = round((out["raw_copy"]["rows_per_s"] + out["raw_copy_end"]["rows_per_s"]) / 2)
+    out["raw_copy_rows_per_s_mean"] = copy_rate
     out["ratios"] = {"service_over_copy": round(out["service"]["readings_per_s"] / copy_rate, 2),
                      "mqtt_batched_over_copy": round(out["mqtt_batched"]["readings_per_s"] / copy_rate, 2),
                      "mqtt_batched_backlog_over_copy": round(out["mqtt_batched_backlog"]["readings_per_s"] / copy_rate,
