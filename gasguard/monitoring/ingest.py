@@ -226,7 +226,10 @@ def _fast_rows(device_id, doc, received, oldest, newest):
         if ts is None:
             ts = received
         elif ts.__class__ is int:
-            ts = fromtimestamp(ts / 1000.0, tz=UTC)        # as parse_ts does
+            try:
+                ts = fromtimestamp(ts / 1000.0, tz=UTC)    # as parse_ts does
+            except (ValueError, OverflowError, OSError):   # beyond datetime's years: that reading is refused
+                return None
         elif ts.tzinfo is None:
             ts = ts.replace(tzinfo=UTC)
         if ts < oldest or ts > newest:
