@@ -48,13 +48,15 @@ def test_what_the_fast_path_refuses_keeps_its_reason_and_the_good_readings():
                                             {"ts": ms + 1000, "m": {"Bad-Name": 2}},
                                             {"ts": ms + 2000, "m": {"ch4_lel": True}},
                                             {"ts": int((t0 - timedelta(days=3650)).timestamp() * 1000), "m": {"x": 1}},
-                                            {"ts": 10 ** 17, "m": {"ch4_lel": 3}},   # past year 9999
                                             {"ts": ms + 3000, "m": {"ch4_lel": 4}}]}
     r = ingest([Message(payload=json.dumps(batch), device_code=device.code),
                 Message(payload=f'{{"ts": {ms + 4000}.5, "m": {{"ch4_lel": NaN}}, "secret": "{SECRET}"}}',
                         device_code=device.code),
-                Message(payload=f'{{"readings": null, "secret": "{SECRET}"}}', device_code=device.code)])
-    assert (r.stored, r.rejected) == (2, [(2, "malformed")])
+                Message(payload=f'{{"readings": null, "secret": "{SECRET}"}}', device_code=device.code),
+                Message(payload=json.dumps({"secret": SECRET, "readings": [{"ts": ms + 5000, "m": {"ch4_lel": 5}},
+                                                                          {"ts": 10 ** 17, "m": {"ch4_lel": 6}}]}),
+                        device_code=device.code)])   # past year 9999: that reading only
+    assert (r.stored, r.rejected) == (3, [(2, "malformed")])
     assert sorted(DeadLetter.objects.values_list("reason", flat=True)) == [
         "bad_reading", "bad_reading", "bad_reading", "bad_reading", "malformed", "out_of_range"]
-    assert sorted(v for _, _, v in _stored(device)) == [1.0, 4.0]
+    assert sorted(v for _, _, v in _stored(device)) == [1.0, 4.0, 5.0]
