@@ -55,13 +55,23 @@ def apply_rules(new_rows, kinds: dict[int, str]) -> int:
     open_keys, in_breach = _watch_lists(list(series))
     open_devices = {d for d, _ in open_keys}
     pairs = set()
+    applicable = {}  # (kind, metric) → the rules that watch it: asked once per batch, not per device
     for d, metrics in series.items():
         kind = kinds.get(d, "")
         for metric, readings in metrics.items():
-            for rule in by_metric.get(metric, ()):
-                if not rule.applies_to(kind):
-                    continue
-                if d in open_devices or (d, rule.pk) in in_breach or not r.all_quiet(rule, readings):
+            watching = applicable.get((kind, metric))
+            if watching is None:
+                watching = applicable[kind, metric] = [rule for rule in by_metric.get(metric, ())
+                                                       if rule.applies_to(kind)]
+            if not watching:
+                continue
+            if len(readings) == 1:
+                lo = hi = readings[0][1]
+            else:
+                values = [v for _, v in readings]
+                lo, hi = min(values), max(values)
+            for rule in watching:
+                if d in open_devices or (d, rule.pk) in in_breach or not r.quiet_between(rule, lo, hi):
                     pairs.add((d, rule.pk))
     raised = 0
     if pairs:

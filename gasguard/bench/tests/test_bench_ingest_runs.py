@@ -17,7 +17,8 @@ def test_the_ingest_bench_runs_and_reports():
     finally:
         pg_drop(url)
     assert r["hardware"]["cores"] >= 1 and len(r["loadavg_start"]) == 3
-    assert r["raw_copy"]["rows"] == r["service"]["stored"] == 1000
+    assert r["raw_copy"]["rows"] == r["raw_copy_end"]["rows"] == r["service"]["stored"] == 1000
+    assert r["ratios"]["mqtt_batched_over_copy"] == round(r["mqtt_batched"]["readings_per_s"] / r["raw_copy_rows_per_s_mean"], 2)
     for phase, readings in (("mqtt_batched", 1000), ("mqtt_single", 300), ("mqtt_batched_backlog", 1000),
                             ("mqtt_single_backlog", 300)):
         assert r[phase]["stored"] == r[phase]["readings"] == readings, (phase, r[phase])
