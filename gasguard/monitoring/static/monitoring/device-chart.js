@@ -1,5 +1,6 @@
 // A device's readings: min / avg / max per minute or hour, aggregated on the server from the roll-ups.
 (function () {
+  var EN = document.documentElement.lang === "en";
   var el = document.getElementById("device-chart");
   var form = document.getElementById("chart-filter");
   var emptyNote = document.getElementById("chart-empty");
@@ -21,9 +22,9 @@
           animation: false, tooltip: {trigger: "axis"}, legend: {top: 0},
           grid: {left: 48, right: 16, top: 32, bottom: 32},
           xAxis: {type: "time"}, yAxis: {type: "value", name: d.metric, scale: true},
-          series: [s("最大", "max", {lineStyle: {width: 1, color: "#c0392b"}, itemStyle: {color: "#c0392b"}}),
-                   s("平均", "avg", {lineStyle: {width: 2, color: "#1f5f9f"}, itemStyle: {color: "#1f5f9f"}}),
-                   s("最小", "min", {lineStyle: {width: 1, color: "#7f8c8d"}, itemStyle: {color: "#7f8c8d"}})]
+          series: [s(EN ? "Max" : "最大", "max", {lineStyle: {width: 1, color: "#c0392b"}, itemStyle: {color: "#c0392b"}}),
+                   s(EN ? "Mean" : "平均", "avg", {lineStyle: {width: 2, color: "#1f5f9f"}, itemStyle: {color: "#1f5f9f"}}),
+                   s(EN ? "Min" : "最小", "min", {lineStyle: {width: 1, color: "#7f8c8d"}, itemStyle: {color: "#7f8c8d"}})]
         }, true);
         el.dataset.points = pts.length;
       });

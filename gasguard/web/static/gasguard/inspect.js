@@ -48,9 +48,9 @@
     navigator.geolocation.getCurrentPosition(function (p) {
       document.getElementById("lat").value = p.coords.latitude.toFixed(6);
       document.getElementById("lon").value = p.coords.longitude.toFixed(6);
-      geo.textContent = "位置：" + p.coords.latitude.toFixed(5) + ", " + p.coords.longitude.toFixed(5);
+      geo.textContent = (document.documentElement.lang === "en" ? "Location: " : "位置：") + p.coords.latitude.toFixed(5) + ", " + p.coords.longitude.toFixed(5);
     }, function () { geo.textContent = geo.dataset.fail || "未能获取位置（可不填）"; }, {timeout: 8000});
-  } else { geo.textContent = "未能获取位置（可不填）"; }
+  } else { geo.textContent = geo.dataset.fail || "未能获取位置（可不填）"; }
   // Signature pad: pointer events cover finger, pen and mouse.
   var pad = document.getElementById("sign-pad"), ctx = pad.getContext("2d"), drawing = false, drawn = false;
   ctx.lineWidth = 3; ctx.lineCap = "round"; ctx.strokeStyle = "#111";

@@ -5,19 +5,22 @@
   var deviceLayer = L.layerGroup().addTo(map);
   // Monitoring devices, coloured by state; their filter is added here so the page template stays the ledger's.
   var deviceColours = {normal: "#27ae60", alarm: "#c0392b", offline: "#95a5a6", fault: "#8e44ad"};
-  var deviceLabels = {"": "全部设备状态", normal: "正常", alarm: "报警", offline: "离线", fault: "故障"};
+  var EN = document.documentElement.lang === "en";
+  var deviceLabels = EN
+    ? {"": "All device states", normal: "Normal", alarm: "Alarm", offline: "Offline", fault: "Fault"}
+    : {"": "全部设备状态", normal: "正常", alarm: "报警", offline: "离线", fault: "故障"};
   var colours = {major: "#c0392b", general: "#e67e22"};
   var stateFill = {open: 1.0, rectifying: 0.75, controlled: 0.6, submitted: 0.4};
   var form = document.getElementById("map-filter");
   var counter = document.getElementById("map-count");
   var deviceBox = document.createElement("span");
   deviceBox.className = "device-filter";
-  deviceBox.innerHTML = '<label><input type="checkbox" id="show-devices" checked> 监测设备</label> ' +
+  deviceBox.innerHTML = '<label><input type="checkbox" id="show-devices" checked> ' + (EN ? "Monitoring devices" : "监测设备") + '</label> ' +
     '<select name="device_state" id="device-state">' + Object.keys(deviceLabels).map(function (k) {
       return '<option value="' + k + '">' + deviceLabels[k] + '</option>'; }).join("") + '</select> ' +
     Object.keys(deviceColours).map(function (k) {
       return '<i class="dot" style="background:' + deviceColours[k] + '"></i>' + deviceLabels[k]; }).join(" ") +
-    ' · 设备 <b id="device-count">…</b>';
+    ' · ' + (EN ? "Devices" : "设备") + ' <b id="device-count">…</b>';
   form.insertBefore(deviceBox, form.querySelector(".legend"));
   function load() {
     var params = new URLSearchParams();
