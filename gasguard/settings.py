@@ -86,6 +86,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django sets psycopg's prepare_threshold to None (no prepared statements, for transaction-mode poolers), which
+    # also ignores prepare=True on the few hot statements that ask for it (cylinders.services: the gate check).
+    # Django's own queries bind client-side and are never prepared; the threshold is out of reach, so only the
+    # statements that ask (prepare=True; psycopg's executemany) are. DB_PREPARED_STATEMENTS=0 (behind a pooler that
+    # cannot keep them) turns it off.
+    if os.environ.get("DB_PREPARED_STATEMENTS", "1") != "0":
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 2**31 - 1)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.User"
