@@ -64,6 +64,14 @@ class Result:
     def duplicates(self):
         return self.readings - self.stored
 
+    def add(self, other: "Result"):
+        """Add another call's counts to these (running totals)."""
+        self.messages += other.messages
+        self.readings += other.readings
+        self.stored += other.stored
+        self.dead_letters += other.dead_letters
+        self.alarms_raised += other.alarms_raised
+
 
 @dataclass(frozen=True)
 class DeviceInfo:
@@ -341,7 +349,7 @@ def ingest(messages: list[Message], *, received_at: datetime | None = None) -> R
             partitions.ensure({first + timedelta(days=k) for k in range((last - first).days + 1)})
             new = write_readings(rows)
             result.stored = len(new)
-            touch_devices(rows, seen)
+            touch_devices(seen)
             rollups.add(new)
             if new:
                 from .evaluation import apply_rules
@@ -445,14 +453,9 @@ LAST_SEEN_RESOLUTION = timedelta(seconds=10)
 _last_seen_written: dict[int, datetime] = {}
 
 
-def touch_devices(rows, newest=None):
-    """Last seen = the newest reading's time (late data never moves it back); an offline device is online again.
-    `newest` (device_id → newest ts), when the caller already knows it, spares a pass over the rows."""
-    if newest is None:
-        newest = {}
-        for device_id, _, ts, _ in rows:
-            if device_id not in newest or ts > newest[device_id]:
-                newest[device_id] = ts
+def touch_devices(newest: dict):
+    """Last seen = the newest reading's time (`newest`: device_id → newest ts of the batch; late data never moves it
+    back); an offline device is online again."""
     for device_id, ts in list(newest.items()):
         written = _last_seen_written.get(device_id)
         if written is not None and written <= ts < written + LAST_SEEN_RESOLUTION:

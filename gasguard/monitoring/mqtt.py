@@ -29,6 +29,7 @@ from django.db import DatabaseError, close_old_connections, connection
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
+from .choices import DeadLetterReason
 from .ingest import Message, Result, ingest
 from .ingest import _text as ingest_text
 
@@ -212,12 +213,7 @@ class Ingester:
                 break
         for m in batch:
             self.client.ack(m.mid, m.qos)
-        t = self.totals
-        t.messages += result.messages
-        t.readings += result.readings
-        t.stored += result.stored
-        t.dead_letters += result.dead_letters
-        t.alarms_raised += result.alarms_raised
+        self.totals.add(result)
 
     def _one_by_one(self, messages, exc) -> Result:
         from .models import DeadLetter
@@ -231,11 +227,10 @@ class Ingester:
                 raise
             except Exception as err:  # kept as a dead letter with the error, then acknowledged
                 DeadLetter.objects.create(source=m.source, topic=m.topic[:200], device_code=m.device_code[:64],
-                                          reason="malformed", detail=f"处理出错：{err!r}"[:500],
+                                          reason=DeadLetterReason.MALFORMED, detail=f"处理出错：{err!r}"[:500],
                                           payload=ingest_text(m.payload))
                 r = Result(messages=1, dead_letters=1)
-            for f in ("messages", "readings", "stored", "dead_letters", "alarms_raised"):
-                setattr(total, f, getattr(total, f) + getattr(r, f))
+            total.add(r)
         return total
 
     def run(self, *, stats_every=10.0):
@@ -246,7 +241,8 @@ class Ingester:
                 batch = self.take()
                 if batch:
                     self.process(batch)
-                close_old_connections() if not batch else None
+                else:
+                    close_old_connections()
                 if stats_every and time.monotonic() - last >= stats_every:
                     self.report()
                     last = time.monotonic()

@@ -137,7 +137,8 @@ def wait_for_work(timeout: float) -> None:
             _listener.execute(f"LISTEN {CHANNEL}")
         for _ in _listener.notifies(timeout=timeout, stop_after=1):
             pass
-    except psycopg.Error:
+    except psycopg.Error as exc:
+        log.warning("LISTEN %s failed, polling instead: %s", CHANNEL, exc)
         _listener = None
         time.sleep(timeout)
 
@@ -181,15 +182,6 @@ def claim_ids(ids, *, worker: str, now=None) -> list[int]:
     now = now or clock.now()
     return [pk for pk in ids
             if Notification.objects.filter(pk=pk, claimed_at=None).update(claimed_at=now, claimed_by=worker) == 1]
-
-
-def deliver(notification) -> bool:
-    """Send one claimed notification; on failure release it for a retry until the attempts run out."""
-    from .models import Notification
-
-    ok, fields = _send(notification)
-    Notification.objects.filter(pk=notification.pk).update(**fields)
-    return ok
 
 
 def _send(notification) -> tuple[bool, dict]:

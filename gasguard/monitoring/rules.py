@@ -84,17 +84,12 @@ def recovered(rule, value: float) -> bool:
     return value <= rule.threshold - h and (rule.low is None or value >= rule.low + h)
 
 
-def all_quiet(rule, readings) -> bool:
-    """True when none of `readings` [(ts, value)] can move `rule` for a device that has no breach in progress and
-    no open alarm: no value breaches a level / repeat rule; no value is high enough to be a rise of `threshold`
-    from any earlier reading (our metrics are not negative; a negative value in the batch lowers the floor)."""
-    values = [v for _, v in readings]
-    return quiet_between(rule, min(values), max(values))
-
-
 def quiet_between(rule, lo: float, hi: float) -> bool:
-    """all_quiet for readings whose values lie in [lo, hi]: the extremes decide it (values are finite, ingest checked
-    them), so a batch computes them once per device and metric at C speed instead of testing every reading."""
+    """True when no reading with a value in [lo, hi] can move `rule` for a device that has no breach in progress and
+    no open alarm: no value breaches a level / repeat rule; no value is high enough to be a rise of `threshold` from
+    any earlier reading (our metrics are not negative; a negative value in the batch lowers the floor). The extremes
+    decide it (values are finite, ingest checked them), so a batch computes them once per device and metric at C
+    speed instead of testing every reading."""
     if rule.rule_type == RuleType.RATE:
         return hi - min(0.0, lo) < rule.threshold
     return not (breached(rule, hi) or breached(rule, lo))

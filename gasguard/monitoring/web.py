@@ -49,7 +49,7 @@ def device_page(request, pk):
     # The metrics the device's rules watch, its own measurement first and the battery last.
     metrics = sorted({r.metric for r in AlarmRule.objects.filter(is_active=True).exclude(metric="")
                       if r.applies_to(device.kind)}, key=lambda m: (m == "battery", m)) or ["ch4_lel"]
-    alarms = device.alarms.select_related("rule").order_by("-raised_at")[:50]
+    alarms = device.alarms.select_related("site").order_by("-raised_at")[:50]
     return render(request, "monitoring/device.html", {"device": device, "metrics": metrics,
                                                       "rows": [{"alarm": a, "actions": []} for a in alarms]})
 

@@ -74,7 +74,12 @@ class DeviceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         qs = Reading.objects.filter(device_id=device.pk)
         if request.query_params.get("metric"):
             qs = qs.filter(metric=request.query_params["metric"])
-        limit = min(int(request.query_params.get("limit", 500)), 5000)
+        try:
+            limit = min(int(request.query_params.get("limit", 500)), 5000)
+        except ValueError:
+            limit = 0
+        if limit < 1:
+            raise ValidationError({"limit": "limit 须为 1 至 5000 的整数"})
         rows = qs.order_by("-ts").values_list("metric", "ts", "value")[:limit]
         return Response([{"metric": m, "ts": ts, "value": v} for m, ts, v in rows])
 

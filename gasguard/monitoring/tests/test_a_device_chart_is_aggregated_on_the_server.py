@@ -41,3 +41,12 @@ def test_only_the_office_registers_devices(personas):
     r = api_client().post("/api/v1/readings/", {"device": "FMJ-T-001", "secret": r.json()["secret"],
                                                  "m": {"ch4_lel": 1}}, format="json")
     assert r.status_code == 202
+
+
+@pytest.mark.django_db
+def test_a_bad_readings_limit_is_refused_clearly(personas):
+    device = make_device(site=personas.site_a)
+    client = api_client(personas.street_a)
+    for limit in ("abc", "0", "-5"):
+        r = client.get(f"/api/v1/devices/{device.pk}/readings/", {"limit": limit})
+        assert r.status_code == 400 and "limit" in r.json(), (limit, r.content)
