@@ -22,8 +22,6 @@ COLUMNS = [
     ("公称充装量（kg）", "nominal_fill_kg", False),
     ("上次定期检验日期", "last_inspected_on", False),
 ]
-FIELD_COLUMN = {"code": "code", "maker_serial": "maker_serial", "maker": "maker", "manufactured_on": "manufactured_on",
-                "model": "model", "nominal_fill_kg": "nominal_fill_kg", "last_inspected_on": "last_inspected_on"}
 MAX_ROWS = 20000
 
 
@@ -110,7 +108,7 @@ def import_cylinders(upload, *, owner, by) -> ImportResult:
             except ValidationError as exc:
                 for field, messages in exc.message_dict.items():
                     for message in messages:
-                        err(FIELD_COLUMN.get(field, ""), message)
+                        err(field, message)  # a service field is named as its column
         if errors:
             transaction.set_rollback(True)
             return ImportResult([], errors)

@@ -21,7 +21,7 @@ def check_char(body: str) -> str:
 
 
 def normalise(code: str) -> str:
-    return re.sub(r"[\s-]", "", (code or "")).upper()
+    return re.sub(r"[\s-]", "", str(code or "")).upper()
 
 
 def code_error(code: str) -> str | None:

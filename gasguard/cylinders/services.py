@@ -9,7 +9,7 @@ import json
 import time
 import uuid
 from dataclasses import dataclass, fields
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -100,8 +100,11 @@ def _when(value, field):
     """An aware datetime from a datetime or an ISO string; not in the future (a device clock may run 5 min fast)."""
     if value is None:
         return clock.now()
-    if isinstance(value, str):
-        parsed = parse_datetime(value)
+    if not isinstance(value, datetime):
+        try:
+            parsed = parse_datetime(value) if isinstance(value, str) else None
+        except ValueError:  # well formed but no such day or hour
+            parsed = None
         if parsed is None:
             raise ValidationError({field: f"时间“{value}”格式不正确（应为ISO 8601）"})
         value = parsed
@@ -652,7 +655,9 @@ def upload_offline_batch(*, station, records, by) -> list[BatchResult]:
                                      client_id=client_id, offline=True)
                     result.allowed = row.allowed
                 else:
-                    operator = Worker.objects.filter(pk=record.get("operator")).first()
+                    operator_id = record.get("operator")
+                    operator = (Worker.objects.filter(pk=operator_id).first()
+                                if str(operator_id).isdigit() else None)
                     if operator is None:
                         raise ValidationError({"operator": "充装人员不存在"})
                     row = record_filling(

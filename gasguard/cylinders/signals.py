@@ -39,6 +39,7 @@ def repeated_refusals(*, days=30, minimum=5) -> list[dict]:
     rows = (refused.values("station_id", "station__name", "station__enterprise__name")
             .annotate(refusals=Count("id"), last=Max("checked_at")).filter(refusals__gte=minimum)
             .order_by("-refusals"))
+    labels = dict(GateReason.choices)
     result = []
     for row in rows:
         recent = list(refused.filter(station_id=row["station_id"]).order_by("-checked_at")
@@ -47,7 +48,6 @@ def repeated_refusals(*, days=30, minimum=5) -> list[dict]:
         for _, reason_codes, _ in recent:
             for code in filter(None, reason_codes.split(",")):
                 by_reason[code] += 1
-        labels = dict(GateReason.choices)
         result.append({"station": row["station_id"], "station_name": row["station__name"],
                        "enterprise": row["station__enterprise__name"], "refusals": row["refusals"],
                        "last": row["last"],

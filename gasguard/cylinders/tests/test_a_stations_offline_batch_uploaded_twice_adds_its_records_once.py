@@ -66,3 +66,24 @@ def test_records_need_their_own_ids_and_another_stations_ids_are_not_taken_over(
     results = response.json()["results"]
     assert [r["outcome"] for r in results] == ["rejected"] * 3
     assert not GateCheck.objects.filter(station=gas.station).exists()
+
+
+def test_a_record_with_a_malformed_field_is_rejected_with_its_reason_and_the_others_go_in(gas):
+    good = helpers.cylinder(gas)
+    check = helpers.gate(gas, good.code)
+    response = api_client(gas.user).post("/api/v1/cylinders/offline-batch/", {"station": gas.station.pk, "records": [
+        {"type": "gate_check", "client_id": str(uuid.uuid4()), "code": good.code, "checked_at": 1700000000},
+        {"type": "gate_check", "client_id": str(uuid.uuid4()), "code": good.code, "checked_at": "2024-13-45T00:00"},
+        {"type": "gate_check", "client_id": str(uuid.uuid4()), "code": 12345, "checked_at": clock.now().isoformat()},
+        {"type": "filling", "client_id": str(uuid.uuid4()), "gate_check": str(check.client_id), "code": good.code,
+         "operator": "abc", "net_weight_kg": "14.5", "pre_checks": helpers.ALL_PASS_PRE,
+         "post_checks": helpers.ALL_PASS_POST, "filled_at": clock.now().isoformat()},
+        {"type": "gate_check", "client_id": str(uuid.uuid4()), "code": good.code,
+         "checked_at": clock.now().isoformat()},
+    ]}, format="json")
+    assert response.status_code == 200, response.content
+    results = response.json()["results"]
+    assert [r["outcome"] for r in results] == ["rejected", "rejected", "created", "rejected", "created"]
+    assert results[2]["allowed"] is False  # a code that is not a string is an invalid code, refused and recorded
+    assert "格式不正确" in results[0]["errors"]["time"][0] and "格式不正确" in results[1]["errors"]["time"][0]
+    assert results[3]["errors"]["operator"] == ["充装人员不存在"]
