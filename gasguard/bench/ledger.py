@@ -31,7 +31,6 @@ import tempfile
 import time
 import tracemalloc
 from bisect import bisect
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from datetime import time as dtime
 from datetime import timezone as timezone_fixed
@@ -789,33 +788,14 @@ class Measurer:
         return time.perf_counter() - t, size
 
     def exports(self, targets, *, verify: bool) -> dict:
-        import gc
-
         q, _ = self.export_query(min(1000, min(targets)))
-        error = None
-        try:
-            self.export_once(q, None)  # warm-up: imports, caches
-        except ValueError as exc:  # the view's lazy labels: see lazy_label_fix
-            error = f"{type(exc).__name__}: {exc.__context__ or exc}"
-        if error:
-            # The failed view left its server-side cursor's generator suspended; finalise it now, while the
-            # connection is idle (finalised by a later GC in the middle of another query, it breaks the
-            # psycopg connection).
-            gc.collect()
-            self.log(f"the export fails as the view stands ({error}); measuring it with lazy_label_fix")
-            with lazy_label_fix():
-                out = self._exports(targets, q, verify=verify)
-            for key in out:
-                out[key]["unpatched_error"] = error
-                out[key]["measured_with"] = "lazy_label_fix (str() around the choice labels)"
-            return out
         return self._exports(targets, q, verify=verify)
 
     def _exports(self, targets, warm_query, *, verify: bool) -> dict:
         import gc
 
         out = {}
-        self.export_once(warm_query, None)
+        self.export_once(warm_query, None)  # warm-up: imports, caches
         gc.collect()
         rss_before = _maxrss_mb()
         for key, target in zip(EXPORT_KEYS, targets, strict=True):
@@ -848,38 +828,6 @@ class Measurer:
         if small["peak_mb"]:
             large["peak_over_smaller_export"] = round(large["peak_mb"] / small["peak_mb"], 2)
         return out
-
-
-class _StrLabels:
-    """Stands in for a TextChoices class in gasguard.web.views.ledger, with `choices` labels as plain str — what
-    the export needs (openpyxl refuses the lazy translation proxies: "Cannot convert '…' to Excel")."""
-
-    def __init__(self, enum):
-        self._enum = enum
-
-    @property
-    def choices(self):
-        return [(value, str(label)) for value, label in self._enum.choices]
-
-    def __getattr__(self, name):
-        return getattr(self._enum, name)
-
-
-@contextmanager
-def lazy_label_fix():
-    """The one-line fix of the export (`str()` around the labels), applied in this process only, so that the
-    export can be measured while the view still fails. Used only when the unpatched export fails that way."""
-    import importlib
-
-    view = importlib.import_module("gasguard.web.views.ledger")  # (the package re-exports a function `ledger`)
-    saved = {name: getattr(view, name) for name in ("Severity", "State", "Source", "SiteType")}
-    for name, enum in saved.items():
-        setattr(view, name, _StrLabels(enum))
-    try:
-        yield
-    finally:
-        for name, enum in saved.items():
-            setattr(view, name, enum)
 
 
 def _rows(user, query: str) -> int:

@@ -4,7 +4,7 @@ Scope (the same rules as the ledger's): a zone or street counts everything locat
 department counts the hazards it leads and the inspections made by its people. Figures about a state ("open",
 "overdue") are taken at the end of the period, or now when the period has not ended; an overdue hazard is one
 open at that moment whose deadline had passed."""
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from django.apps import apps
 from django.db.models import Q
@@ -16,6 +16,7 @@ from gasguard.hazards.choices import LookBackResult
 from gasguard.hazards.models import Hazard, LookBack
 from gasguard.inspections.models import Inspection
 from gasguard.utilities import clock
+from gasguard.utilities.clock import local_midnight
 
 # (key, label): the order of the form and of the Excel/Word tables.
 LABELS = [
@@ -48,10 +49,6 @@ ENTERED = [
     ("revocations", _("吊销许可证（家）")),
     ("seized_cylinders", _("查扣问题气瓶（只）")),
 ]
-
-
-def local_midnight(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def _area(unit, prefix):

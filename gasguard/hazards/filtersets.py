@@ -1,8 +1,7 @@
 """Filters of the ledger, shared by the API, the ledger page and its Excel export."""
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from django.db.models import Q
-from django.utils import timezone
 from django_filters import rest_framework as filters
 
 from gasguard.catalog.choices import Severity
@@ -10,19 +9,21 @@ from gasguard.org.choices import Role
 from gasguard.org.models import Department, Jurisdiction
 from gasguard.org.scope import hazard_q
 from gasguard.sites.choices import SiteType
+from gasguard.utilities.clock import local_midnight
 
 from .choices import OPEN_STATES, Source, State
 from .models import Hazard, today
 
 
-def _start_of(day):
-    """Local midnight of `day`, aware."""
-    return timezone.make_aware(datetime.combine(day, time.min))
+def find_jurisdiction(value) -> Jurisdiction | None:
+    """The jurisdiction a filter names, by its code or else by its id."""
+    return Jurisdiction.objects.filter(code=value).first() or (
+        Jurisdiction.objects.filter(pk=int(value)).first() if str(value).isdigit() else None)
 
 
 def jurisdiction_subtree(queryset, value, prefix="jurisdiction__"):
     """Filter to a jurisdiction and everything below it, given its code or id."""
-    j = Jurisdiction.objects.filter(Q(code=value) | Q(pk=int(value) if str(value).isdigit() else None)).first()
+    j = find_jurisdiction(value)
     if j is None:
         return queryset.none()
     # The subtree as a list of ids (see area_ids).
@@ -86,10 +87,10 @@ class HazardFilter(filters.FilterSet):
 
     # Local days as a range of the indexed column: a cast of found_at to a date would read every row.
     def filter_found_after(self, queryset, name, value):
-        return queryset.filter(found_at__gte=_start_of(value))
+        return queryset.filter(found_at__gte=local_midnight(value))
 
     def filter_found_before(self, queryset, name, value):
-        return queryset.filter(found_at__lt=_start_of(value + timedelta(days=1)))
+        return queryset.filter(found_at__lt=local_midnight(value + timedelta(days=1)))
 
     def filter_jurisdiction(self, queryset, name, value):
         return jurisdiction_subtree(queryset, value)

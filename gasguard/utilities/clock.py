@@ -2,7 +2,7 @@
 through the same service functions that users call (so the audit chain of the demo is genuine)."""
 import contextvars
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from django.utils import timezone
 
@@ -15,6 +15,11 @@ def now() -> datetime:
 
 def today() -> date:
     return timezone.localdate(now())
+
+
+def local_midnight(day: date) -> datetime:
+    """The start of a local day, aware: a range on an indexed datetime column, not a cast of every row to a date."""
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 @contextmanager

@@ -13,19 +13,18 @@ _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 class SheetWriter:
-    """with SheetWriter(fileobj, "隐患台账", ncols) as sheet: sheet.header([...]); sheet.row([...]) …
+    """with SheetWriter(fileobj, "隐患台账") as sheet: sheet.header([...]); sheet.row([...]) …
 
     Values: str, int/float, date (shown yyyy-mm-dd), naive datetime (yyyy-mm-dd hh:mm:ss; convert aware ones to
     local time first), None or "" (an empty cell)."""
 
-    def __init__(self, fileobj, title: str, ncols: int):
+    def __init__(self, fileobj, title: str):
         self.book = xlsxwriter.Workbook(fileobj, {"constant_memory": True, "strings_to_numbers": False,
                                                   "strings_to_formulas": False, "strings_to_urls": False})
         self.sheet = self.book.add_worksheet(title[:31])
         self.bold = self.book.add_format({"bold": True})
         self.day = self.book.add_format({"num_format": "yyyy-mm-dd"})
         self.moment = self.book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
-        self.ncols = ncols
         self.line = -1
 
     def __enter__(self):

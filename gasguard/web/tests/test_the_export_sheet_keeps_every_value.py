@@ -10,7 +10,7 @@ from gasguard.web.xlsx import SheetWriter
 
 def test_the_export_sheet_keeps_every_value():
     out = BytesIO()
-    with SheetWriter(out, "隐患台账", 6) as sheet:
+    with SheetWriter(out, "隐患台账") as sheet:
         sheet.header(["编号", "描述", "数量", "期限", "发现时间", "备注"])
         sheet.row(["YH1", "软管<2米> & “角阀” 'x'", 3, date(2024, 2, 29), datetime(2024, 3, 1, 8, 30, 15), None])
         sheet.row(["YH2", "", 2.5, None, None, " 前后空格 \x07"])

@@ -11,7 +11,7 @@ from django.utils.functional import cached_property
 
 from gasguard.catalog.choices import Severity
 from gasguard.hazards.choices import OPEN_STATES, Source, State
-from gasguard.hazards.filtersets import SORTS, HazardFilter, visible_q
+from gasguard.hazards.filtersets import SORTS, HazardFilter, area_ids, jurisdiction_subtree, visible_q
 from gasguard.hazards.models import Hazard, HazardTally
 from gasguard.org.choices import Role
 from gasguard.org.models import Department, Jurisdiction
@@ -44,23 +44,18 @@ def tally_count(request, f):
     if f.is_bound and not f.is_valid():
         return None
     rows = HazardTally.objects.all()
-    if user.is_superuser or user.role == Role.OFFICE:
-        pass
-    elif user.role == Role.JURISDICTION and user.jurisdiction_id:
-        rows = rows.filter(jurisdiction__path__startswith=user.jurisdiction.path)
-    else:
-        return None
+    if not (user.is_superuser or user.role == Role.OFFICE):
+        area = area_ids(user)
+        if area is None:
+            return None
+        rows = rows.filter(jurisdiction_id__in=area)
     data = f.form.cleaned_data if f.is_bound else {}
     column = "found"
     for name, value in data.items():
         if value in (None, "", []):
             continue
         if name == "jurisdiction":
-            j = Jurisdiction.objects.filter(code=value).first() or (
-                Jurisdiction.objects.filter(pk=int(value)).first() if str(value).isdigit() else None)
-            if j is None:
-                return 0
-            rows = rows.filter(jurisdiction__path__startswith=j.path)
+            rows = jurisdiction_subtree(rows, value)
         elif name == "severity":
             rows = rows.filter(severity=value)
         elif name == "lead_unit":
@@ -150,7 +145,7 @@ def ledger_export(request):
                           "found_by__full_name", "found_at", "closed_at")
     through = Hazard.co_units.through
     tmp = tempfile.TemporaryFile()
-    with SheetWriter(tmp, "隐患台账", len(EXPORT_COLUMNS)) as sheet:
+    with SheetWriter(tmp, "隐患台账") as sheet:
         sheet.header(EXPORT_COLUMNS)
 
         def flush(batch):
