@@ -2,7 +2,7 @@
 through the same service functions that users call (so the audit chain of the demo is genuine)."""
 import contextvars
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from django.utils import timezone
 
@@ -15,6 +15,11 @@ def now() -> datetime:
 
 def today() -> date:
     return timezone.localdate(now())
+
+
+def local_midnight(day: date) -> datetime:
+    """The start of `day` in local time, aware: bounds on the indexed datetime columns, not a cast of every row."""
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 @contextmanager

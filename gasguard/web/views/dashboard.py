@@ -4,14 +4,13 @@ For the office, a jurisdiction and a department the figures come from the ledger
 kept in step by the hazard services): a few tens of thousands of rows whatever the size of the ledger. Enterprises
 and inspectors, whose hazards are few, are counted straight from the ledger. Both paths give the same groups."""
 from collections import defaultdict
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 
 from gasguard.catalog.choices import Severity
 from gasguard.hazards.choices import OPEN_STATES, State
@@ -30,11 +29,6 @@ KEYS = ("total", "closed", "overdue", "major_open")
 def _rate(row):
     row["rate"] = round(100 * row["closed"] / row["total"], 1) if row["total"] else 0.0
     return row
-
-
-def _start_of(day):
-    """Local midnight as an aware datetime: a range on the indexed column, not a cast of every row to a date."""
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 class Figures:
@@ -63,7 +57,7 @@ def _direct(figures, hazards, today, month_start, since):
         total=Count("id"), closed=Count("id", filter=Q(state=State.CLOSED)), overdue=Count("id", filter=overdue),
         major_open=Count("id", filter=Q(state__in=OPEN_STATES, severity=Severity.MAJOR))))
     for target, field in ((figures.found, "found_at"), (figures.closed, "closed_at")):
-        figures.add_months(target, hazards.filter(**{f"{field}__gte": _start_of(since)}).order_by()
+        figures.add_months(target, hazards.filter(**{f"{field}__gte": clock.local_midnight(since)}).order_by()
                            .annotate(m=TruncMonth(field)).values_list("m").annotate(n=Count("id"))
                            .values_list("m", "n"))
 
@@ -139,7 +133,7 @@ def dashboard_data(user):
     inspections = Inspection.objects.filter(
         inspection_q(user) if own_area is None else Q(site__jurisdiction_id__in=own_area))
     figures["sites"] = sites.count()
-    figures["inspections_month"] = inspections.filter(inspected_at__gte=_start_of(month_start)).count()
+    figures["inspections_month"] = inspections.filter(inspected_at__gte=clock.local_midnight(month_start)).count()
     figures["found_month"] = data.found.get(month_start, 0)
     by_area = sorted((_rate(a) for a in areas.values() if a["total"]), key=lambda a: (-a["total"], a["code"]))
     by_unit = sorted((_rate(u) for u in units.values() if u["total"]), key=lambda u: -u["total"])
