@@ -51,6 +51,11 @@ ENTERED = [
 ]
 
 
+def open_at(moment: datetime) -> Q:
+    """Hazards open at `moment`: found before it and not closed before it."""
+    return Q(found_at__lt=moment) & (Q(closed_at__isnull=True) | Q(closed_at__gte=moment))
+
+
 def _area(unit, prefix):
     return Q(**{f"{prefix}path__startswith": unit.obj.path})
 
@@ -70,8 +75,7 @@ def compute(unit, start: date, end: date, *, campaign_start: date, at: datetime 
         insp = Inspection.objects.filter(_area(unit, "site__jurisdiction__"))
         lb = LookBack.objects.filter(_area(unit, "hazard__jurisdiction__"))
     found = hz.filter(found_at__gte=lo, found_at__lt=hi)
-    # Open at `at`: found before it and not closed before it.
-    open_at = hz.filter(found_at__lt=at).filter(Q(closed_at=None) | Q(closed_at__gte=at))
+    open_now = hz.filter(open_at(at))
     total_found = hz.filter(found_at__gte=since, found_at__lt=at).count()
     total_closed = hz.filter(found_at__gte=since, closed_at__lt=at).count()
     checked = lb.filter(checked_at__gte=lo, checked_at__lt=hi)
@@ -81,9 +85,9 @@ def compute(unit, start: date, end: date, *, campaign_start: date, at: datetime 
         "hazards_found": found.count(),
         "major_found": found.filter(severity=Severity.MAJOR).count(),
         "hazards_closed": hz.filter(closed_at__gte=lo, closed_at__lt=hi).count(),
-        "open": open_at.count(),
-        "overdue": open_at.filter(deadline__lt=timezone.localdate(at)).count(),
-        "major_open": open_at.filter(severity=Severity.MAJOR).count(),
+        "open": open_now.count(),
+        "overdue": open_now.filter(deadline__lt=timezone.localdate(at)).count(),
+        "major_open": open_now.filter(severity=Severity.MAJOR).count(),
         "total_found": total_found,
         "total_closed": total_closed,
         "rectification_rate": round(100 * total_closed / total_found, 1) if total_found else None,

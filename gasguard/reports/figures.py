@@ -11,12 +11,13 @@ Every table of the report is built from one grouped pass over the ledger, so the
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from gasguard.campaign.figures import open_at
 from gasguard.catalog.choices import Severity
 from gasguard.hazards.choices import LookBackResult
 from gasguard.hazards.models import Hazard, LookBack
@@ -58,16 +59,14 @@ def period(month: str) -> Period:
     if start > today:
         raise MonthError(f"{month} 尚未开始，不能生成月报")
     last = date(year, mon, calendar.monthrange(year, mon)[1])
-    tz = timezone.get_current_timezone()
     return Period(month=f"{year:04d}-{mon:02d}", start=start, last=last, as_of=min(last, today),
-                  start_at=timezone.make_aware(datetime.combine(start, time.min), tz),
-                  end_at=timezone.make_aware(datetime.combine(last + timedelta(days=1), time.min), tz))
+                  start_at=clock.local_midnight(start), end_at=clock.local_midnight(last + timedelta(days=1)))
 
 
 def _aggregates(p: Period) -> dict:
     found = Q(found_at__lt=p.end_at)
     closed = found & Q(closed_at__lt=p.end_at)
-    open_ = found & (Q(closed_at__isnull=True) | Q(closed_at__gte=p.end_at))
+    open_ = open_at_end(p)
     major = Q(severity=Severity.MAJOR)
     return {
         "found_month": Count("id", filter=Q(found_at__gte=p.start_at, found_at__lt=p.end_at)),
@@ -82,7 +81,7 @@ def _aggregates(p: Period) -> dict:
 
 
 def open_at_end(p: Period) -> Q:
-    return Q(found_at__lt=p.end_at) & (Q(closed_at__isnull=True) | Q(closed_at__gte=p.end_at))
+    return open_at(p.end_at)
 
 
 def rate(closed, found) -> float:

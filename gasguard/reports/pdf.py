@@ -27,7 +27,7 @@ def soffice() -> str | None:
 
 
 def from_docx(docx: bytes) -> tuple[bytes, str]:
-    """(pdf bytes, engine): LibreOffice when present, else None (the caller draws it with reportlab)."""
+    """(pdf bytes, engine) from LibreOffice when present, else (b"", "") (the caller draws it with reportlab)."""
     exe = soffice()
     if not exe:
         return b"", ""
