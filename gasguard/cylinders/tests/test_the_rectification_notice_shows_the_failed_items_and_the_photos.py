@@ -18,9 +18,9 @@ from . import helpers
 pytestmark = pytest.mark.django_db
 
 
-def phone_photo(width=2400, height=1800) -> SimpleUploadedFile:
+def phone_photo(width=2400, height=1800, seed=7) -> SimpleUploadedFile:
     """A camera-sized JPEG of noise (it does not compress: a few megabytes, like a real one)."""
-    rng = random.Random(7)
+    rng = random.Random(seed)
     image = Image.frombytes("RGB", (width, height), rng.randbytes(width * height * 3))
     out = io.BytesIO()
     image.save(out, "JPEG", quality=95)
@@ -88,3 +88,14 @@ def test_the_notice_downloaded_through_the_api_carries_the_phones_photos(gas, pe
     assert [max(i.image.size) for p in reader.pages for i in p.images] == [notice.THUMB_PX]
     assert "连接软管未穿越墙体" in "".join(p.extract_text() for p in reader.pages)
     assert api_client(personas.outsider).get(response.json()["notice_url"]).status_code == 404
+
+
+def test_many_photos_flow_onto_further_pages_each_kept(gas, personas):
+    restaurant = helpers.business(gas, personas.site_a)
+    delivery = services.deliver(sale=sold(gas, restaurant), answers=helpers.all_pass(placement="fail"),
+                                acknowledged_by="王整改", by=gas.user,
+                                photos=[phone_photo(640, 480, seed=n) for n in range(14)])
+    data, text, images = read(delivery)
+    # (Distinct pictures: the PDF stores a repeated one once.)
+    assert len(images) == 14 and len(PdfReader(io.BytesIO(data)).pages) >= 2
+    assert "照片14" in text and "用户签收：王整改" in text
