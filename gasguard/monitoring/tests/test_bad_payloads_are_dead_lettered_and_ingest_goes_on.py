@@ -114,3 +114,13 @@ def test_a_message_that_breaks_the_code_is_kept_and_the_rest_stored(monkeypatch,
     assert acked == [1, 2]
     assert Reading.objects.filter(device_id=device.pk).count() == 1
     assert DeadLetter.objects.get().detail.startswith("处理出错")
+
+
+@pytest.mark.django_db
+def test_device_codes_with_quotes_backslashes_or_nul_are_looked_up_safely():
+    from gasguard.monitoring.ingest import devices, reset_caches
+
+    odd = make_device(code='T"ODD\\1,{x}')
+    reset_caches()
+    found = devices.get_many([odd.code, "NO\x00PE", "", "T-NONE"])
+    assert found[odd.code].id == odd.pk and found["NO\x00PE"] is None and found["T-NONE"] is None
