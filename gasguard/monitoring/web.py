@@ -296,13 +296,20 @@ def describe(rule) -> str:
 
 @login_required
 def rule_list(request):
-    """The rules by device kind (a rule for every kind is listed under each), with their set points."""
+    """The rules by device kind with their set points. Kinds that follow the very same rules (the five methane
+    detectors) share one table rather than repeating it five times."""
     rules = list(AlarmRule.objects.order_by("rule_type", "code"))
     for rule in rules:
         rule.condition = describe(rule)
-        rule.unit = UNITS.get(rule.metric, "")
-    groups = [{"kind": value, "label": label, "rules": [r for r in rules if r.applies_to(value)]}
-              for value, label in DeviceKind.choices]
+        unit = UNITS.get(rule.metric, "")
+        rule.margin = "—" if rule.rule_type in (RuleType.SILENCE, RuleType.RATE) else f"{rule.hysteresis:g} {unit}"
+    by_rules = {}
+    for value, label in DeviceKind.choices:
+        applying = [r for r in rules if r.applies_to(value)]
+        group = by_rules.setdefault(tuple(r.pk for r in applying), {"kinds": [], "labels": [], "rules": applying})
+        group["kinds"].append(value)
+        group["labels"].append(label)
+    groups = list(by_rules.values())
     return render(request, "monitoring/rules.html", {"groups": groups, "rules": rules,
                                                      "can_edit": can_manage_master_data(request.user)})
 

@@ -28,12 +28,17 @@ def _rule(code):
 def test_the_rules_are_listed_by_device_kind_with_their_set_points(personas):
     r = _client(personas.enterprise).get("/monitoring/rules/")
     assert r.status_code == 200
-    groups = {g["kind"]: [rule.code for rule in g["rules"]] for g in r.context["groups"]}
-    assert groups["valve_well"] == ["ch4_level1", "ch4_level2", "low_battery", "ch4_rate", "ch4_repeat", "silence"]
-    assert groups["pressure_meter"] == ["low_battery", "pressure_band", "silence"]
+    groups = [(g["kinds"], [rule.code for rule in g["rules"]]) for g in r.context["groups"]]
+    # The five methane detectors follow the same rules: one table for them, one for each meter.
+    assert groups == [
+        (["underground_methane", "valve_well", "manhole", "kitchen_detector", "laser_methane"],
+         ["ch4_level1", "ch4_level2", "low_battery", "ch4_rate", "ch4_repeat", "silence"]),
+        (["pressure_meter"], ["low_battery", "pressure_band", "silence"]),
+        (["flow_meter"], ["low_battery", "silence"])]
     html = r.content.decode()
     assert "ch4_lel ≥ 25 %LEL，持续 60 秒" in html and "ch4_lel ≥ 50 %LEL" in html
     assert "pressure_mpa 超出 0.1 MPa – 0.4 MPa，持续 30 秒" in html
+    assert "0.01 MPa" in html  # the band's margin
     assert "连续 3 个上报周期无数据" in html and "ch4_lel ≥ 25 %LEL，600 秒内 3 次" in html
     assert "/edit/" not in html  # an enterprise reads, the office edits
     assert "/edit/" in _client(personas.office).get("/monitoring/rules/").content.decode()
