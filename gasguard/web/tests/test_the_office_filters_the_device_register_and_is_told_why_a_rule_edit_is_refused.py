@@ -4,14 +4,15 @@ alarm rule: a first-level methane set point above the second level is refused wi
 valid one is saved. A street officer's register holds only its area's devices and offers no editing; the register
 and the rule form fit a phone."""
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import expect
 
 from gasguard.monitoring import ingest
 from gasguard.monitoring.models import AlarmRule, Device
-from gasguard.monitoring.tests.helpers import make_device
+from gasguard.monitoring.ingest import Message
+from gasguard.monitoring.tests.helpers import make_device, reading, send
 from gasguard.utilities import clock
 
 from .helpers import log_in
@@ -79,6 +80,20 @@ def test_the_office_filters_the_register_and_registers_a_device(page, page_error
     expect(page.locator("h1")).to_contain_text("KD-TG-0009")
     expect(page.locator("body")).not_to_contain_text(secret)
 
+    # The device still sending its old secret, and a garbled message: both are dead letters the office reads.
+    send(device.code, reading(datetime.now(UTC), secret="an-old-secret-0000", ch4_lel=3.0))
+    ingest.ingest([Message(payload=b'{"ts": "yesterday", "m": ', device_code="KD-TG-0009", source="mqtt",
+                           topic="gasguard/v1/KD-TG-0009/up")])
+    page.get_by_role("link", name="死信").click()
+    rows = page.locator("table.dead-letters tbody tr")
+    expect(rows).to_have_count(2)
+    page.get_by_label("原因").select_option(label="设备密钥错误")
+    page.get_by_role("button", name="查询").click()
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("KD-TG-0009")
+    expect(rows.first).not_to_contain_text("an-old-secret-0000")
+    shot(page, "dead-letters-bad-secret")
+
 
 def test_a_rule_edit_is_refused_with_the_reason_under_the_field(page, page_errors, cast, shot):
     log_in(page, cast.office, path="/monitoring/rules/")
@@ -137,3 +152,9 @@ def test_a_street_sees_its_area_only_and_the_pages_fit_a_phone(phone, page_error
     expect(phone.locator("[data-field=threshold] .field-error")).to_have_text("请填写阈值")
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     shot(phone, "rule-edit-phone")
+    ingest.ingest([Message(payload=b"\x00\x01 not json", device_code="KD-TG-0001", source="mqtt",
+                           topic="gasguard/v1/KD-TG-0001/up")])
+    phone.goto("/monitoring/dead-letters/")
+    expect(phone.locator("table.dead-letters tbody tr")).to_have_count(1)
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    shot(phone, "dead-letters-phone")
