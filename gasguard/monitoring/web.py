@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -157,8 +158,9 @@ def _sheet_response(tmp, stem):
                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
-DEVICE_COLUMNS = ["设备编码", "名称", "设备类型", "监测对象", "属地", "纬度", "经度", "状态", "最后上报时间", "上报间隔（秒）",
-                  "安装日期", "标定日期", "标定到期", "标定逾期", "启用"]
+DEVICE_COLUMNS = [N_("设备编码"), N_("名称"), N_("设备类型"), N_("监测对象"), N_("属地"), N_("纬度"), N_("经度"), N_("状态"),
+                  N_("最后上报时间"), N_("上报间隔（秒）"), N_("安装日期"), N_("标定日期"), N_("标定到期"), N_("标定逾期"),
+                  N_("启用")]
 
 
 @login_required
@@ -367,7 +369,7 @@ def dead_letters(request):
         "form": form, "page": page, "query": _query(request), "reasons": DeadLetterReason.choices})
 
 
-DEAD_LETTER_COLUMNS = ["接收时间", "来源", "主题", "设备编码", "原因", "说明", "原始报文"]
+DEAD_LETTER_COLUMNS = [N_("接收时间"), N_("来源"), N_("主题"), N_("设备编码"), N_("原因"), N_("说明"), N_("原始报文")]
 XLSX_CELL_MAX = 32_767
 
 
