@@ -141,3 +141,16 @@ def test_only_the_office_edits_rules(personas):
     assert _rule("ch4_level1").threshold == 25.0
     assert _client(personas.office).get("/monitoring/rules/999999/edit/").status_code == 404
     assert Client().get("/monitoring/rules/").status_code == 302  # to the login page
+
+
+@pytest.mark.django_db
+def test_the_field_errors_follow_the_chosen_language(personas):
+    rule = _rule("ch4_level1")
+    office = _client(personas.office)
+    office.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    r = office.post(f"/monitoring/rules/{rule.pk}/edit/", {"threshold": "", "hysteresis": "x", "duration_s": "60"})
+    assert r.context["form"].errors == {"threshold": ["Please fill in Threshold"],
+                                        "hysteresis": ["Hysteresis must be a number"]}
+    office.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
+    r = office.post(f"/monitoring/rules/{rule.pk}/edit/", {"threshold": "", "hysteresis": "x", "duration_s": "60"})
+    assert r.context["form"].errors["threshold"] == ["请填写阈值"]
