@@ -95,7 +95,7 @@ METRIC_RANGES = {"ch4_lel": (0.0, 100.0), "battery": (0.0, 100.0), "pressure_mpa
                  "flow_m3h": (0.0, 1_000_000.0)}
 
 
-def _rule_errors(rule: AlarmRule) -> dict:
+def rule_errors(rule: AlarmRule) -> dict:
     """Per field, what is wrong with the rule's settings (Chinese, naming the field)."""
     errors = {}
     kind = rule.rule_type
@@ -163,7 +163,7 @@ def update_rule(rule: AlarmRule, *, by, **changes) -> AlarmRule:
     before = audit.snapshot(rule)
     for field, value in changes.items():
         setattr(rule, field, value)
-    errors = _rule_errors(rule)
+    errors = rule_errors(rule)
     if errors:
         raise ValidationError(errors)
     after = audit.snapshot(rule)
@@ -173,6 +173,26 @@ def update_rule(rule: AlarmRule, *, by, **changes) -> AlarmRule:
     audit.record("alarm_rule.update", rule, actor=by, before=before, after=after,
                  extra={"changed": sorted(f for f in RULE_EDITABLE if before.get(f) != after.get(f))})
     transaction.on_commit(_forget_cached_rules)
+    return rule
+
+
+@transaction.atomic
+def save_rule_from_api(rule: AlarmRule, *, by, **fields) -> AlarmRule:
+    """PATCH/PUT of the rules API (any serializer field): the same checks and audit record as update_rule."""
+    _check_office(by)
+    rule = AlarmRule.objects.select_for_update().get(pk=rule.pk)
+    before = audit.snapshot(rule)
+    for field, value in fields.items():
+        setattr(rule, field, value)
+    errors = rule_errors(rule)
+    if errors:
+        raise ValidationError(errors)
+    after = audit.snapshot(rule)
+    if after != before:
+        rule.save()
+        audit.record("alarm_rule.update", rule, actor=by, before=before, after=after,
+                     extra={"changed": sorted(k for k in after if before.get(k) != after.get(k))})
+        transaction.on_commit(_forget_cached_rules)
     return rule
 
 

@@ -154,3 +154,19 @@ def test_the_field_errors_follow_the_chosen_language(personas):
     office.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
     r = office.post(f"/monitoring/rules/{rule.pk}/edit/", {"threshold": "", "hysteresis": "x", "duration_s": "60"})
     assert r.context["form"].errors["threshold"] == ["请填写阈值"]
+
+
+@pytest.mark.django_db
+def test_the_rules_api_is_checked_and_audited_the_same_way(personas):
+    from gasguard.utilities import testing
+
+    rule = _rule("ch4_level1")
+    api = testing.api_client(personas.office)
+    r = api.patch(f"/api/v1/alarm-rules/{rule.pk}/", {"threshold": 60.0}, format="json")
+    assert r.status_code == 400 and "一级报警阈值须低于二级报警阈值" in r.json()["threshold"][0]
+    r = api.patch(f"/api/v1/alarm-rules/{rule.pk}/", {"threshold": 30.0}, format="json")
+    assert r.status_code == 200 and r.json()["threshold"] == 30.0
+    rec = AuditRecord.objects.get(action="alarm_rule.update", object_id=str(rule.pk))
+    assert rec.actor == personas.office and json.loads(rec.data)["extra"]["changed"] == ["threshold"]
+    assert testing.api_client(personas.street_a).patch(f"/api/v1/alarm-rules/{rule.pk}/", {"threshold": 1.0},
+                                                       format="json").status_code == 403

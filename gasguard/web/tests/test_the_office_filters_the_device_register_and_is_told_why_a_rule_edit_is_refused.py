@@ -10,8 +10,8 @@ import pytest
 from playwright.sync_api import expect
 
 from gasguard.monitoring import ingest
-from gasguard.monitoring.models import AlarmRule, Device
 from gasguard.monitoring.ingest import Message
+from gasguard.monitoring.models import AlarmRule, Device
 from gasguard.monitoring.tests.helpers import make_device, reading, send
 from gasguard.utilities import clock
 
