@@ -152,7 +152,7 @@ def test_a_street_sees_its_area_only_and_the_pages_fit_a_phone(phone, page_error
     expect(phone.locator("[data-field=threshold] .field-error")).to_have_text("请填写阈值")
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     shot(phone, "rule-edit-phone")
-    ingest.ingest([Message(payload=b"\x00\x01 not json", device_code="KD-TG-0001", source="mqtt",
+    ingest.ingest([Message(payload=b"\xff\xfe not json", device_code="KD-TG-0001", source="mqtt",
                            topic="gasguard/v1/KD-TG-0001/up")])
     phone.goto("/monitoring/dead-letters/")
     expect(phone.locator("table.dead-letters tbody tr")).to_have_count(1)
