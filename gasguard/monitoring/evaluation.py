@@ -61,15 +61,24 @@ def apply_rules(new_rows, kinds: dict[int, str]) -> int:
     open_keys, in_breach = _watch_lists(sorted(set(group_device)))
     open_devices = {d for d, _ in open_keys}
     pairs = set()
-    applicable = {}  # (kind, metric) → the rules that watch it: asked once per batch, not per device
-    for d, metric, lo, hi in zip(group_device, group_metric, group_lo, group_hi, strict=True):
-        kind = kinds.get(d, "")
-        watching = applicable.get((kind, metric))
-        if watching is None:
-            watching = applicable[kind, metric] = [rule for rule in by_metric.get(metric, ()) if rule.applies_to(kind)]
+    by_watch = defaultdict(list)   # (device kind, metric) → its groups
+    for g, (d, metric) in enumerate(zip(group_device, group_metric, strict=True)):
+        by_watch[kinds.get(d, ""), metric].append(g)
+    with_state = open_devices | {d for d, _ in in_breach}
+    for (kind, metric), gs in by_watch.items():
+        watching = [rule for rule in by_metric.get(metric, ()) if rule.applies_to(kind)]
+        if not watching:
+            continue
+        lo, hi = min(group_lo[g] for g in gs), max(group_hi[g] for g in gs)
         for rule in watching:
-            if d in open_devices or (d, rule.pk) in in_breach or not r.quiet_between(rule, lo, hi):
-                pairs.add((d, rule.pk))
+            # A rule's quiet values form an interval, so when the batch's extremes are quiet every group is: one
+            # test per rule and batch in the usual case, a test per group only when something may breach.
+            if not r.quiet_between(rule, lo, hi):
+                pairs.update((group_device[g], rule.id) for g in gs
+                             if not r.quiet_between(rule, group_lo[g], group_hi[g]))
+            if with_state:
+                pairs.update((group_device[g], rule.id) for g in gs if group_device[g] in open_devices
+                             or (group_device[g], rule.id) in in_breach)
 
     # The readings of the devices that need a closer look, as (ts, value) lists: only those become datetimes.
     wanted = {d for d, _ in pairs} | {d for d, t in open_keys if t == "silence"}
