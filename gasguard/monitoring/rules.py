@@ -24,22 +24,26 @@ UNIT_CONVERSIONS = {
 _METHANE = sorted(METHANE_KINDS)
 _PIPE = [DeviceKind.PRESSURE_METER.value]
 
+# The set points are inclusive (GB/T 50493: the first level AT 25 % LEL), so the methane rules use ≥. A rate rule
+# always compares the rise with ≥ (evaluate()); its op only says so on the rules page.
+METHANE_DEFAULT_CODES = ("ch4_level1", "ch4_level2", "ch4_rate", "ch4_repeat")
+
 DEFAULT_RULES = [
     # A first-level methane alarm must hold for a minute (a passing puff in a manhole is not a leak).
     {"code": "ch4_level1", "name": "甲烷浓度一级报警（≥25%LEL，持续60秒）", "kinds": _METHANE, "rule_type": RuleType.LEVEL,
-     "metric": "ch4_lel", "op": Op.GT, "threshold": 25.0, "hysteresis": 5.0, "duration_s": 60,
+     "metric": "ch4_lel", "op": Op.GE, "threshold": 25.0, "hysteresis": 5.0, "duration_s": 60,
      "severity": Severity.LEVEL1},
     {"code": "ch4_level2", "name": "甲烷浓度二级报警（≥50%LEL）", "kinds": _METHANE, "rule_type": RuleType.LEVEL,
-     "metric": "ch4_lel", "op": Op.GT, "threshold": 50.0, "hysteresis": 5.0, "duration_s": 0,
+     "metric": "ch4_lel", "op": Op.GE, "threshold": 50.0, "hysteresis": 5.0, "duration_s": 0,
      "severity": Severity.LEVEL2},
     {"code": "ch4_rate", "name": "甲烷浓度快速上升（60秒内升高≥10%LEL）", "kinds": _METHANE, "rule_type": RuleType.RATE,
-     "metric": "ch4_lel", "op": Op.GT, "threshold": 10.0, "window_s": 60, "severity": Severity.LEVEL1},
+     "metric": "ch4_lel", "op": Op.GE, "threshold": 10.0, "window_s": 60, "severity": Severity.LEVEL1},
     {"code": "pressure_band", "name": "管网压力超出运行区间（0.1–0.4 MPa）", "kinds": _PIPE, "rule_type": RuleType.LEVEL,
      "metric": "pressure_mpa", "op": Op.OUTSIDE, "low": 0.1, "threshold": 0.4, "hysteresis": 0.01,
      "duration_s": 30, "severity": Severity.LEVEL1},
     # A leak that comes and goes (each puff shorter than the sustained rule's minute): 3 breaches within 10 minutes.
     {"code": "ch4_repeat", "name": "甲烷浓度反复超限（10分钟内3次≥25%LEL）", "kinds": _METHANE,
-     "rule_type": RuleType.REPEAT, "metric": "ch4_lel", "op": Op.GT, "threshold": 25.0, "hysteresis": 5.0,
+     "rule_type": RuleType.REPEAT, "metric": "ch4_lel", "op": Op.GE, "threshold": 25.0, "hysteresis": 5.0,
      "repeat_count": 3, "window_s": 600, "severity": Severity.LEVEL1},
     {"code": "low_battery", "name": "电池电量低（<20%）", "kinds": [], "rule_type": RuleType.LEVEL,
      "metric": "battery", "op": Op.LT, "threshold": 20.0, "hysteresis": 5.0, "severity": Severity.WARNING},
@@ -67,20 +71,31 @@ def normalise(metric: str, value: float) -> tuple[str, float]:
 
 
 def breached(rule, value: float) -> bool:
-    if rule.op == Op.GT:
+    op = rule.op
+    if op == Op.GE:
+        return value >= rule.threshold
+    if op == Op.GT:
         return value > rule.threshold
-    if rule.op == Op.LT:
+    if op == Op.LT:
         return value < rule.threshold
+    if op == Op.LE:
+        return value <= rule.threshold
     return value > rule.threshold or (rule.low is not None and value < rule.low)
 
 
 def recovered(rule, value: float) -> bool:
-    """Back inside the limit by the hysteresis margin."""
+    """Back inside the limit by the hysteresis margin. With no margin this is exactly "not breached": an inclusive
+    limit (≥ / ≤) recovers only strictly inside it."""
     h = rule.hysteresis
-    if rule.op == Op.GT:
+    op = rule.op
+    if op == Op.GE:
+        return value < rule.threshold - h
+    if op == Op.GT:
         return value <= rule.threshold - h
-    if rule.op == Op.LT:
+    if op == Op.LT:
         return value >= rule.threshold + h
+    if op == Op.LE:
+        return value > rule.threshold + h
     return value <= rule.threshold - h and (rule.low is None or value >= rule.low + h)
 
 
