@@ -112,7 +112,7 @@ def _device_rows(codes):
     a few thousand codes (what a cold cache asks for) cost more to build than to run."""
     from .models import Device
 
-    codes = [c for c in codes if "\x00" not in c]   # no such code can exist (PostgreSQL text holds no NUL)
+    codes = [c for c in codes if storable(c) == c]   # a NUL or a lone surrogate: no such code can exist
     table = Device._meta.db_table
     sql = f"SELECT id, code, kind, secret_hash, is_active FROM {table} WHERE code "
     with connection.cursor() as cur:
@@ -195,7 +195,13 @@ def _text(payload) -> str:
         payload = payload.decode("utf-8", errors="replace")
     elif not isinstance(payload, str):
         payload = json.dumps(payload, ensure_ascii=False, default=str)
-    return _SECRET_IN_TEXT.sub(r'\1"***"', payload)[:MAX_PAYLOAD_KEPT]
+    return storable(_SECRET_IN_TEXT.sub(r'\1"***"', payload))[:MAX_PAYLOAD_KEPT]
+
+
+def storable(text: str) -> str:
+    """Text any database column takes: a NUL (which PostgreSQL refuses) spelled out, a lone surrogate (which is no
+    UTF-8) replaced — so the dead letter of a garbled message is written, and the rest of its batch with it."""
+    return text.encode("utf-8", errors="replace").decode("utf-8").replace("\x00", "\\u0000")
 
 
 def _readings(doc: dict):
@@ -337,8 +343,9 @@ def ingest(messages: list[Message], *, received_at: datetime | None = None) -> R
     dead: list[DeadLetter] = []
 
     def reject(i, msg, reason, detail, payload=None, whole=True):
-        dead.append(DeadLetter(received_at=received, source=msg.source, topic=msg.topic[:200],
-                               device_code=(msg.device_code or "")[:64], reason=reason, detail=str(detail)[:500],
+        dead.append(DeadLetter(received_at=received, source=msg.source, topic=storable(msg.topic)[:200],
+                               device_code=storable(msg.device_code or "")[:64], reason=reason,
+                               detail=storable(str(detail))[:500],
                                payload=_text(msg.payload if payload is None else payload)))
         if whole:
             result.rejected.append((i, reason))
