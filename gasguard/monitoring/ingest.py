@@ -90,8 +90,6 @@ class _DeviceCache:
         self.items: dict[str, tuple[float, DeviceInfo | None]] = {}
 
     def get_many(self, codes) -> dict[str, DeviceInfo | None]:
-        from .models import Device
-
         now = time.monotonic()
         out, missing = {}, []
         for code in codes:
@@ -101,14 +99,37 @@ class _DeviceCache:
             else:
                 missing.append(code)
         if missing:
-            found = {d.code: d for d in Device.objects.filter(code__in=missing).only(
-                "id", "code", "kind", "secret_hash", "is_active")}
+            found = {row[1]: DeviceInfo(*row) for row in _device_rows(missing)}
             for code in missing:
-                d = found.get(code)
-                info = DeviceInfo(d.id, d.code, d.kind, d.secret_hash, d.is_active) if d else None
+                info = found.get(code)
                 self.items[code] = (now, info)
                 out[code] = info
         return out
+
+
+def _device_rows(codes):
+    """(id, code, kind, secret_hash, is_active) of the devices with these codes, as plain SQL: an ORM `code__in` of
+    a few thousand codes (what a cold cache asks for) cost more to build than to run."""
+    from .models import Device
+
+    codes = [c for c in codes if storable(c) == c]   # a NUL or a lone surrogate: no such code can exist
+    table = Device._meta.db_table
+    sql = f"SELECT id, code, kind, secret_hash, is_active FROM {table} WHERE code "
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute(sql + "= ANY(%s::varchar[])", ["{" + ",".join(_array_text(c) for c in codes) + "}"])
+            return [(*row[:4], bool(row[4])) for row in cur.fetchall()]
+        rows = []
+        for k in range(0, len(codes), 500):
+            chunk = codes[k:k + 500]
+            cur.execute(sql + f"IN ({', '.join(['%s'] * len(chunk))})", chunk)
+            rows.extend((*row[:4], bool(row[4])) for row in cur.fetchall())
+        return rows
+
+
+def _array_text(value: str) -> str:
+    """One element of a PostgreSQL array literal, quoted (a device code may hold any character)."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 devices = _DeviceCache()
@@ -174,7 +195,13 @@ def _text(payload) -> str:
         payload = payload.decode("utf-8", errors="replace")
     elif not isinstance(payload, str):
         payload = json.dumps(payload, ensure_ascii=False, default=str)
-    return _SECRET_IN_TEXT.sub(r'\1"***"', payload)[:MAX_PAYLOAD_KEPT]
+    return storable(_SECRET_IN_TEXT.sub(r'\1"***"', payload))[:MAX_PAYLOAD_KEPT]
+
+
+def storable(text: str) -> str:
+    """Text any database column takes: a NUL (which PostgreSQL refuses) spelled out, a lone surrogate (which is no
+    UTF-8) replaced — so the dead letter of a garbled message is written, and the rest of its batch with it."""
+    return text.encode("utf-8", errors="replace").decode("utf-8").replace("\x00", "\\u0000")
 
 
 def _readings(doc: dict):
@@ -316,8 +343,9 @@ def ingest(messages: list[Message], *, received_at: datetime | None = None) -> R
     dead: list[DeadLetter] = []
 
     def reject(i, msg, reason, detail, payload=None, whole=True):
-        dead.append(DeadLetter(received_at=received, source=msg.source, topic=msg.topic[:200],
-                               device_code=(msg.device_code or "")[:64], reason=reason, detail=str(detail)[:500],
+        dead.append(DeadLetter(received_at=received, source=msg.source, topic=storable(msg.topic)[:200],
+                               device_code=storable(msg.device_code or "")[:64], reason=reason,
+                               detail=storable(str(detail))[:500],
                                payload=_text(msg.payload if payload is None else payload)))
         if whole:
             result.rejected.append((i, reason))
