@@ -22,7 +22,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from gasguard.hazards.filtersets import jurisdiction_subtree
-from gasguard.org.models import Department, Jurisdiction
+from gasguard.org.choices import Role
+from gasguard.org.models import Department, Jurisdiction, User
 from gasguard.org.scope import can_manage_master_data, can_verify
 from gasguard.sites.models import Site
 from gasguard.utilities import clock
@@ -50,18 +51,34 @@ def _rows(alarms, user):
 
 @login_required
 def alarm_board(request):
-    alarms = (Alarm.objects.visible_to(request.user).active().select_related("device", "site")
+    alarms = (Alarm.objects.visible_to(request.user).active()
+              .select_related("device", "site", "dispatched_to_unit", "dispatched_to_user")
               .order_by("-raised_at")[:300])
+    can_act = can_verify(request.user)
     return render(request, "monitoring/alarm_board.html", {
-        "rows": _rows(alarms, request.user), "can_act": can_verify(request.user),
-        "units": Department.objects.order_by("name") if can_verify(request.user) else [],
+        "rows": _rows(alarms, request.user), "can_act": can_act,
+        "units": Department.objects.order_by("name") if can_act else [],
+        "people": _field_people() if can_act else [],
         "findings": Finding.choices, "states": AlarmState.choices})
+
+
+def _field_people():
+    """Who can be sent to the place by name: active inspectors and officers of the departments and jurisdictions,
+    grouped by their unit."""
+    people = (User.objects.filter(is_active=True, role__in=[Role.INSPECTOR, Role.DEPARTMENT, Role.JURISDICTION])
+              .select_related("department", "jurisdiction").order_by("department__name", "jurisdiction__name",
+                                                                      "full_name", "username")[:1000])
+    groups = {}
+    for p in people:
+        groups.setdefault(p.unit_name, []).append(p)
+    return sorted(groups.items())
 
 
 @login_required
 def alarm_row(request, pk):
     """One row of the board, rendered on the server (the board fetches it when the stream says the alarm moved)."""
-    alarm = get_object_or_404(Alarm.objects.visible_to(request.user).select_related("device", "site"), pk=pk)
+    alarm = get_object_or_404(Alarm.objects.visible_to(request.user).select_related(
+        "device", "site", "dispatched_to_unit", "dispatched_to_user"), pk=pk)
     return render(request, "monitoring/_alarm_row.html", {"r": _rows([alarm], request.user)[0]})
 
 
@@ -71,7 +88,7 @@ def device_page(request, pk):
     # The metrics the device's rules watch, its own measurement first and the battery last.
     metrics = sorted({r.metric for r in AlarmRule.objects.filter(is_active=True).exclude(metric="")
                       if r.applies_to(device.kind)}, key=lambda m: (m == "battery", m)) or ["ch4_lel"]
-    alarms = device.alarms.select_related("site").order_by("-raised_at")[:50]
+    alarms = device.alarms.select_related("site", "dispatched_to_unit", "dispatched_to_user").order_by("-raised_at")[:50]
     return render(request, "monitoring/device.html", {
         "device": device, "metrics": metrics, "rows": [{"alarm": a, "actions": []} for a in alarms],
         "can_edit": can_manage_master_data(request.user), "overdue": device.calibration_overdue(clock.today()),
