@@ -3,6 +3,7 @@ and periodically for silence (check_silence)."""
 import json
 import time
 from collections import defaultdict
+from datetime import timedelta
 
 import numpy as np
 from django.db import transaction
@@ -106,6 +107,8 @@ def apply_rules(new_rows, kinds: dict[int, str]) -> int:
         open_alarms = {(a.device_id, a.alarm_type): a for a in Alarm.objects.active().filter(
             device_id__in=pair_devices, cleared_at=None)}
         previous = _previous_readings({(s.device_id, by_rule[s.rule_id].metric) for s in states}, series)
+        history = _rate_windows({(s.device_id, by_rule[s.rule_id].metric, by_rule[s.rule_id].window_s or 0)
+                                 for s in states if by_rule[s.rule_id].rule_type == RuleType.RATE}, series)
         devices = {}
         changed = []
         for state in states:
@@ -114,7 +117,8 @@ def apply_rules(new_rows, kinds: dict[int, str]) -> int:
             prev = previous.get((state.device_id, rule.metric))
             if prev and (state.last_ts is None or prev[0] > state.last_ts):
                 state.last_ts, state.last_value = prev
-            out = r.evaluate(rule, state, sorted(series[state.device_id][rule.metric]))
+            out = r.evaluate(rule, state, sorted(series[state.device_id][rule.metric]),
+                             history=history.get((state.device_id, rule.metric, rule.window_s or 0), ()))
             if (state.breach_started_at, state.last_ts, state.last_value, list(state.hits or [])) != before:
                 changed.append(state)
             key = (state.device_id, rule.code)
@@ -192,6 +196,19 @@ def _previous_readings(keys, series) -> dict:
             if ts not in fresh[key]:
                 out[key] = (ts, value)
                 break
+    return out
+
+
+def _rate_windows(keys, series) -> dict:
+    """(device, metric, window_s) → the stored (ts, value) readings in the window before the batch's first new
+    reading of that series: what a rate rule compares a rise against (only for the few series that may rise)."""
+    from .models import Reading
+
+    out = {}
+    for d, m, window_s in sorted(keys):
+        first = min(ts for ts, _ in series[d][m])
+        out[d, m, window_s] = list(Reading.objects.filter(device_id=d, metric=m, ts__gte=first - timedelta(
+            seconds=window_s), ts__lt=first).order_by("ts").values_list("ts", "value")[:10_000])
     return out
 
 

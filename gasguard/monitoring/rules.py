@@ -8,6 +8,7 @@ Evaluation keeps per device and rule a RuleState row (when the breach began, the
 restart does not reset a duration timer, and raises through services.raise_or_refresh(): one open alarm per
 device and alarm type, refreshed while the breach continues.
 """
+from collections import deque
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -120,21 +121,30 @@ class Outcome:
     hits: int = 0                        # confirmed breaching readings (refresh count)
 
 
-def evaluate(rule, state, readings) -> Outcome:
+def evaluate(rule, state, readings, history=()) -> Outcome:
     """Run one rule over one device's new readings of the rule's metric (sorted by ts), updating `state`
     (a RuleState) in memory. Readings older than the state's last reading (late data) are stored but do not
-    move the rule."""
+    move the rule. `history`: the stored (ts, value) readings of the rate rule's window before the new ones."""
     out = Outcome()
+    window = timedelta(seconds=rule.window_s or 0)
+    recent = deque(sorted(history))
+    if state.last_ts is not None and state.last_value is not None and (not recent or recent[-1][0] < state.last_ts):
+        recent.append((state.last_ts, state.last_value))
     for ts, value in readings:
         if state.last_ts is not None and ts <= state.last_ts:
             continue
         if rule.rule_type == RuleType.RATE:
-            prev_ts, prev_value = state.last_ts, state.last_value
-            if prev_ts is not None and prev_value is not None and ts - prev_ts <= timedelta(seconds=rule.window_s):
-                if value - prev_value >= rule.threshold:
-                    _hit(out, ts, value, prev_ts)
-                elif value <= prev_value:
+            # A rise of `threshold` within the window: the reading against the lowest of the window before it,
+            # so a leak that climbs steadily over several readings is caught, not only a jump between two.
+            while recent and ts - recent[0][0] > window:
+                recent.popleft()
+            if recent:
+                low_ts, low = min(recent, key=lambda p: (p[1], p[0]))
+                if value - low >= rule.threshold:
+                    _hit(out, ts, value, low_ts)
+                elif value <= recent[-1][1]:
                     out.clear_at = ts
+            recent.append((ts, value))
         elif rule.rule_type == RuleType.REPEAT:
             _repeat(rule, state, out, ts, value)
         elif breached(rule, value):
