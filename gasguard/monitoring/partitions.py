@@ -93,7 +93,7 @@ def maintain(*, ahead_days=None, retention_days=None, now=None) -> dict:
     keep = settings.MONITORING_RETENTION_DAYS if retention_days is None else retention_days
     today = now.astimezone(UTC).date()
     cutoff = today - timedelta(days=keep)
-    rollups_deleted = _expire_rollups(datetime(cutoff.year, cutoff.month, cutoff.day, tzinfo=UTC))
+    rollups_deleted = _expire_rollups(datetime(cutoff.year, cutoff.month, cutoff.day, tzinfo=UTC), now)
     if connection.vendor != "postgresql":
         from .models import Reading
         deleted, _ = Reading.objects.filter(ts__lt=datetime(cutoff.year, cutoff.month, cutoff.day, tzinfo=UTC)).delete()
@@ -111,8 +111,12 @@ def maintain(*, ahead_days=None, retention_days=None, now=None) -> dict:
     return {"created": created, "dropped": dropped, "deleted_rows": 0, "rollups_deleted": rollups_deleted}
 
 
-def _expire_rollups(before: datetime) -> int:
-    """The roll-ups go with the readings they summarise (a DELETE: they are 60–3,600 times smaller)."""
+def _expire_rollups(before: datetime, now: datetime) -> int:
+    """The hour roll-ups go with the readings they summarise; the minute ones sooner, after
+    MONITORING_MINUTE_ROLLUP_DAYS (charts of a longer period use hours, and a minute row per device per minute
+    would otherwise outgrow everything else). DELETEs: they are 60–3,600 times smaller than the readings."""
     from .models import ReadingHour, ReadingMinute
 
-    return sum(model.objects.filter(bucket__lt=before).delete()[0] for model in (ReadingMinute, ReadingHour))
+    minutes_before = max(before, now - timedelta(days=settings.MONITORING_MINUTE_ROLLUP_DAYS))
+    return (ReadingMinute.objects.filter(bucket__lt=minutes_before).delete()[0]
+            + ReadingHour.objects.filter(bucket__lt=before).delete()[0])

@@ -3,6 +3,7 @@ alarms in their scope and move alarms through their life; the office reads dead 
 from datetime import timedelta
 
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
@@ -106,6 +107,8 @@ class DeviceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
             since = None
         if since is None or until is None:
             raise ValidationError({"since": "时间须为 ISO 8601 格式"})
+        # A time without an offset is the district's local time (TIME_ZONE), as everywhere else in the platform.
+        since, until = (t if timezone.is_aware(t) else timezone.make_aware(t) for t in (since, until))
         # From the roll-ups the ingester keeps (rollups.py): a week of minutes costs no scan of raw readings.
         return Response({"device": device.code, "metric": metric, "bucket": bucket,
                          "points": rollups.series(device.pk, metric, bucket, since, until)})

@@ -50,3 +50,19 @@ def test_a_bad_readings_limit_is_refused_clearly(personas):
     for limit in ("abc", "0", "-5"):
         r = client.get(f"/api/v1/devices/{device.pk}/readings/", {"limit": limit})
         assert r.status_code == 400 and "limit" in r.json(), (limit, r.content)
+
+
+@pytest.mark.django_db
+@pytest.mark.filterwarnings("error::RuntimeWarning")   # Django's "naive datetime while time zone support is active"
+def test_a_time_without_an_offset_is_local_time(personas):
+    """since/until without an offset are read in the district's time zone (UTC+8), not refused or taken as UTC."""
+    from django.utils import timezone
+
+    device = make_device(site=personas.site_a)
+    t0 = base_time(seconds_ago=3600).replace(second=0)
+    send(device, *[reading(t0 + timedelta(seconds=10 * i), ch4_lel=1.0) for i in range(12)])
+    local = timezone.localtime(t0).replace(tzinfo=None)      # the same instant, written without an offset
+    r = api_client(personas.street_a).get(f"/api/v1/devices/{device.pk}/series/", {
+        "metric": "ch4_lel", "since": local.isoformat(), "until": (local + timedelta(minutes=1)).isoformat()})
+    assert r.status_code == 200, r.content
+    assert [p["count"] for p in r.json()["points"]] == [6, 6]

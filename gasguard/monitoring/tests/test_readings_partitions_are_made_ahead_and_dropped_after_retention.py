@@ -14,7 +14,7 @@ from .helpers import base_time, make_device, reading, send
 
 
 @pytest.mark.django_db
-def test_partitions_and_retention(capsys):
+def test_partitions_and_retention(capsys, settings):
     device = make_device()
     now = datetime.now(UTC)
     send(device, reading(base_time(), ch4_lel=1.0))
@@ -41,4 +41,12 @@ def test_partitions_and_retention(capsys):
     ReadingMinute.objects.create(device=device, metric="ch4_lel", bucket=old_bucket, count=1, sum=1, min=1, max=1)
     assert partitions.maintain(retention_days=30, ahead_days=0)["rollups_deleted"] == 1
     assert ReadingMinute.objects.filter(device=device).count() == 1 and ReadingHour.objects.filter(device=device).count() == 1
+    # Minute roll-ups are kept for MONITORING_MINUTE_ROLLUP_DAYS only; the hours stay with the readings.
+    month_old = (now - timedelta(days=20)).replace(second=0, microsecond=0)
+    for model in (ReadingMinute, ReadingHour):
+        model.objects.create(device=device, metric="ch4_lel", bucket=month_old, count=1, sum=1, min=1, max=1)
+    settings.MONITORING_MINUTE_ROLLUP_DAYS = 10
+    assert partitions.maintain(retention_days=30, ahead_days=0)["rollups_deleted"] == 1
+    assert not ReadingMinute.objects.filter(device=device, bucket=month_old).exists()
+    assert ReadingHour.objects.filter(device=device, bucket=month_old).exists()
     assert "created" in capsys.readouterr().out
