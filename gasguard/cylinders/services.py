@@ -495,21 +495,26 @@ RETURNING id, cylinder_id, allowed, reasons"""
 
 
 _FILLING, _FILLING_STATION = str(LicenceKind.FILLING), str(SiteType.FILLING_STATION)
+# The row as the statement wrote it, in this order (Model.from_db: no keyword handling, no defaults to compute).
+_GATE_CHECK_FIELDS = ["id", "client_id", "code", "cylinder_id", "station_id", "allowed", "reasons", "reason_codes",
+                      "checked_at", "received_at", "offline", "by_id"]
 
 
 def _gate_check_pg(*, code, station_id, by, checked_at, client_id, offline) -> GateCheck | None:
     """gate_check() in one round trip (a prepared statement); None when nothing was inserted."""
     import psycopg
-    from django.db import connection
+    from django.db import DEFAULT_DB_ALIAS, connections
 
+    connection = connections[DEFAULT_DB_ALIAS]  # once: each use of django.db.connection is a thread-local lookup
     day = timezone.localdate(checked_at)
     valid = codes.code_error(code) is None
     sql = _gate_insert_sql(translation.get_language())
+    received_at = clock.now()
     # Parameters in the order of their placeholders in the statement.
     params = [_FILLING, _FILLING, day, code if valid else None, station_id, valid, code, day, day, _FILLING_STATION,
               is_office(by),
               by.enterprise_id if by.is_authenticated and by.role == Role.ENTERPRISE else None,
-              client_id, code[:40], checked_at, clock.now(), offline, by.pk]
+              client_id, code[:40], checked_at, received_at, offline, by.pk]
     connection.ensure_connection()
     started = time.monotonic()
     # Django's wrapper: a repeated client_id is Django's IntegrityError, as from the ORM (the batch upload counts on it).
@@ -523,11 +528,10 @@ def _gate_check_pg(*, code, station_id, by, checked_at, client_id, offline) -> G
     pk, cylinder_id, allowed, reasons = row
     if isinstance(reasons, str):  # Django leaves jsonb undecoded (its JSONField decodes it)
         reasons = json.loads(reasons)
-    check = GateCheck(id=pk, client_id=client_id, code=code[:40], cylinder_id=cylinder_id, station_id=station_id,
-                      allowed=allowed, reasons=reasons, reason_codes=",".join(r["code"] for r in reasons)[:200],
-                      checked_at=checked_at, offline=offline, by=by)
-    check._state.adding = False
-    check._state.db = connection.alias
+    check = GateCheck.from_db(connection.alias, _GATE_CHECK_FIELDS, [
+        pk, client_id, code[:40], cylinder_id, station_id, allowed, reasons,
+        ",".join(r["code"] for r in reasons)[:200], checked_at, received_at, offline, by.pk])
+    check._state.fields_cache["by"] = by  # as GateCheck(by=by) would: no query to read it back
     return check
 
 
