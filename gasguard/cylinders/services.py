@@ -329,17 +329,28 @@ class GateFacts:
 
 def _gate_sql() -> str:
     site, lic, block, cyl = (m._meta.db_table for m in (Site, Licence, StationBlock, Cylinder))
-    # A filling licence counts when it is the station's own, its enterprise's, or another site's of its enterprise
-    # (as _licences(): the licence may be registered on the company or on the site). Portable SQL (SQLite too).
-    holder = (f"FROM {lic} l LEFT JOIN {site} ls ON ls.id = l.site_id WHERE l.kind = %s AND "
-              f"(l.site_id = s.id OR l.enterprise_id = s.enterprise_id OR ls.enterprise_id = s.enterprise_id)")
+    # A filling licence counts when it is its enterprise's or a site's of its enterprise, the station included (as
+    # _licences(): the licence may be registered on the company or on the site). Two lookups by indexed keys each,
+    # not one OR over the licence table (a scan of every licence of the district per check); a licence held both
+    # ways is counted twice, which is harmless: only "none" matters. A station without an enterprise is not a
+    # station (its licences are not looked at). Portable SQL (SQLite too); parameters: _gate_sql_params().
+    by_company = f"FROM {lic} l WHERE l.kind = %s AND l.enterprise_id = s.enterprise_id"
+    by_site = (f"FROM {lic} l JOIN {site} ls ON ls.id = l.site_id "
+               f"WHERE l.kind = %s AND ls.enterprise_id = s.enterprise_id")
+    valid = "AND NOT l.revoked AND (l.valid_until IS NULL OR l.valid_until >= %s)"
     return (f"SELECT s.id, s.site_type, s.enterprise_id, "
-            f"(SELECT COUNT(*) {holder}), "
-            f"(SELECT COUNT(*) {holder} AND NOT l.revoked AND (l.valid_until IS NULL OR l.valid_until >= %s)), "
+            f"(SELECT COUNT(*) {by_company}) + (SELECT COUNT(*) {by_site}), "
+            f"(SELECT COUNT(*) {by_company} {valid}) + (SELECT COUNT(*) {by_site} {valid}), "
             f"(SELECT b.reason FROM {block} b WHERE b.station_id = s.id AND b.lifted_at IS NULL "
             f"ORDER BY b.blocked_at DESC LIMIT 1), "
             f"c.id, c.owner_id, c.status, c.next_inspection_due, c.service_life_ends "
             f"FROM {site} s LEFT JOIN {cyl} c ON c.code = %s WHERE s.id = %s")
+
+
+def _gate_sql_params(day, code, station_id) -> list:
+    """_gate_sql()'s parameters, in the order of its placeholders."""
+    kind = str(LicenceKind.FILLING)
+    return [kind, kind, kind, day, kind, day, code, station_id]
 
 
 def gate_facts(code: str | None, station_id: int, day) -> GateFacts | None:
@@ -347,8 +358,7 @@ def gate_facts(code: str | None, station_id: int, day) -> GateFacts | None:
     code only: an invalid one is never looked up)."""
     from django.db import connection
 
-    params = [str(LicenceKind.FILLING), str(LicenceKind.FILLING), connection.ops.adapt_datefield_value(day), code,
-              station_id]
+    params = _gate_sql_params(connection.ops.adapt_datefield_value(day), code, station_id)
     if connection.vendor == "postgresql":
         # A prepared statement on PostgreSQL: planning the subqueries costs more than running them, on every scan.
         import psycopg
@@ -494,7 +504,7 @@ SELECT %s, %s, v.cylinder_id, v.station_id, cardinality(v.rs) = 0, to_jsonb(v.rs
 RETURNING id, cylinder_id, allowed, reasons"""
 
 
-_FILLING, _FILLING_STATION = str(LicenceKind.FILLING), str(SiteType.FILLING_STATION)
+_FILLING_STATION = str(SiteType.FILLING_STATION)
 # The row as the statement wrote it, in this order (Model.from_db: no keyword handling, no defaults to compute).
 _GATE_CHECK_FIELDS = ["id", "client_id", "code", "cylinder_id", "station_id", "allowed", "reasons", "reason_codes",
                       "checked_at", "received_at", "offline", "by_id"]
@@ -511,7 +521,7 @@ def _gate_check_pg(*, code, station_id, by, checked_at, client_id, offline) -> G
     sql = _gate_insert_sql(translation.get_language())
     received_at = clock.now()
     # Parameters in the order of their placeholders in the statement.
-    params = [_FILLING, _FILLING, day, code if valid else None, station_id, valid, code, day, day, _FILLING_STATION,
+    params = [*_gate_sql_params(day, code if valid else None, station_id), valid, code, day, day, _FILLING_STATION,
               is_office(by),
               by.enterprise_id if by.is_authenticated and by.role == Role.ENTERPRISE else None,
               client_id, code[:40], checked_at, received_at, offline, by.pk]
