@@ -171,7 +171,8 @@ def cylinder_trace(cylinder) -> list[dict]:
         at = _aware(at)
         if kind == "gate_check":
             events.append(_event(at, kind, "充装前检查：" + ("允许" if p else "拒绝"), station=a, allowed=bool(p),
-                                 reasons=json.loads(j) if j else [], offline=bool(q)))
+                                 # most checks allow: nothing to decode
+                                 reasons=json.loads(j) if j and j != "[]" else [], offline=bool(q)))
         elif kind == "filling":
             events.append(_event(at, kind, "充装", station=a, operator=b,
                                  net_weight_kg=str(Decimal(str(w)).quantize(Decimal("0.01"))),
