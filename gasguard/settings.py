@@ -166,6 +166,9 @@ CYLINDER_MAX_SERVICE_LIFE_YEARS = int(os.environ.get("CYLINDER_MAX_SERVICE_LIFE_
 CYLINDER_GATE_CHECK_VALID_MINUTES = int(os.environ.get("CYLINDER_GATE_CHECK_VALID_MINUTES", "30"))
 CYLINDER_OFFLINE_MAX_AGE_DAYS = int(os.environ.get("CYLINDER_OFFLINE_MAX_AGE_DAYS", "30"))
 CYLINDER_DELIVERY_HAZARD_DAYS = int(os.environ.get("CYLINDER_DELIVERY_HAZARD_DAYS", "7"))
+# Which cylinders a restaurant or canteen may not be sold: "all_50kg" (plan 二(一)2: every 50 kg bottle, the
+# default) or "double_phase" (only the 50 kg 气液双相 YSP118-II, plan 二(四)3, for a district that rules so).
+CYLINDER_CATERING_BAN = os.environ.get("CYLINDER_CATERING_BAN", "all_50kg")
 # Key for buyers' ID numbers at rest (Fernet, derived by SHA-256); falls back to SECRET_KEY. Changing it makes the
 # stored numbers unreadable: set it once per installation and keep it with the database backups' keys.
 CYLINDER_PII_KEY = os.environ.get("CYLINDER_PII_KEY", "")

@@ -6,8 +6,8 @@ What it measures, in one run on one throw-away database (PostgreSQL `gasguard_be
                  (one statement, one commit): the ceiling the pipeline is compared with; done again at the end of
                  the run (raw_copy_end, same rows, emptied table) and the ratios use the mean of the two;
 * service        ingest() called in-process with 100-reading messages (what the ingester runs per batch);
-* mqtt_batched   100-reading messages published with QoS 1 to a private Mosquitto, consumed by `gasguard ingest`
-                 processes (shared subscription), until every reading is committed;
+* mqtt_batched   100-reading messages published with QoS 1 to a private Mosquitto (from --publishers processes),
+                 consumed by `gasguard ingest` processes (shared subscription), until every reading is committed;
 * mqtt_single    the same with single-reading messages;
 * alarm_latency  a steady publish rate (default 5,000 messages/s) with a few breaching readings among them: publish →
                  alarm raised (inside the committing transaction), and alarm raised → notification sent (dwell_ms of
@@ -36,7 +36,7 @@ from .ledger import hardware, log_stderr, pg_drop, pg_recreate
 DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/gasguard_bench_ingest"
 SECRET = "bench-secret-000000000000"
 GOALS = {"batched_readings_per_s": 50_000, "single_messages_per_s": 10_000, "pipeline_over_copy": 0.5,
-         "alarm_notify_p99_ms": 1000}
+         "alarm_p99_ms": 1000}
 MEASURED_SOURCES = ("monitoring/ingest.py", "monitoring/evaluation.py", "monitoring/rules.py", "monitoring/mqtt.py",
                     "monitoring/rollups.py", "monitoring/notify.py")
 
@@ -64,8 +64,8 @@ def _child_env(url: str) -> dict:
 # Orchestration (parent): a fresh database, one child process that does the rest
 
 
-def bench(*, database_url=None, devices=2000, batched=2000, single=40000, steady_rate=5000, steady_s=10,
-          ingesters=2, keep=False, log=log_stderr) -> dict:
+def bench(*, database_url=None, devices=2000, batched=10000, single=40000, steady_rate=5000, steady_s=10,
+          ingesters=2, publishers=2, keep=False, log=log_stderr) -> dict:
     url = database_url or DEFAULT_PG_URL
     owned = database_url is None
     if owned:
@@ -75,7 +75,8 @@ def bench(*, database_url=None, devices=2000, batched=2000, single=40000, steady
             out_path = tmp.name
         cmd = [sys.executable, "-m", "gasguard.manage", "bench", "ingest", "--worker-out", out_path,
                "--devices", str(devices), "--batched", str(batched), "--single", str(single),
-               "--steady-rate", str(steady_rate), "--steady-seconds", str(steady_s), "--ingesters", str(ingesters)]
+               "--steady-rate", str(steady_rate), "--steady-seconds", str(steady_s), "--ingesters", str(ingesters),
+               "--publishers", str(publishers)]
         proc = subprocess.run(cmd, env=_child_env(url), stdout=sys.stderr, stderr=sys.stderr)
         if proc.returncode != 0:
             raise RuntimeError(f"bench ingest worker failed with exit code {proc.returncode}")
@@ -92,7 +93,7 @@ def bench(*, database_url=None, devices=2000, batched=2000, single=40000, steady
 
 
 def worker(out_path: str, *, devices: int, batched: int, single: int, steady_rate: int, steady_s: int,
-           ingesters: int, log=log_stderr) -> None:
+           ingesters: int, publishers: int = 1, log=log_stderr) -> None:
     from django.core.management import call_command
     from django.db import connection
 
@@ -104,7 +105,7 @@ def worker(out_path: str, *, devices: int, batched: int, single: int, steady_rat
            "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
            "params": {"devices": devices, "batched_messages": batched, "readings_per_batch": 100,
                       "single_messages": single, "steady_rate": steady_rate, "steady_seconds": steady_s,
-                      "ingesters": ingesters}}
+                      "ingesters": ingesters, "publishers": publishers}}
     fleet = Fleet(devices)
     log(f"{devices} devices registered")
     t0 = fleet.base - timedelta(hours=4)
@@ -119,13 +120,15 @@ def worker(out_path: str, *, devices: int, batched: int, single: int, steady_rat
     log(f"service {out['service']}")
 
     # 2. The whole pipeline over MQTT.
-    with Broker() as broker, Ingesters(broker, ingesters) as ing:
+    # The notification worker starts with the ingesters (idle on LISTEN until the latency phase): started just
+    # before that phase, its own start-up (about a second) was counted in the first alarms' notification times.
+    with Broker() as broker, Ingesters(broker, ingesters) as ing, Notifier():
         docs = fleet.batches(batched, t0 + timedelta(hours=1))
         out["mqtt_batched"] = ing.run(broker, [(code, json.dumps(doc)) for code, doc, _ in docs],
-                                      readings=sum(len(rs) for _, _, rs in docs))
+                                      readings=sum(len(rs) for _, _, rs in docs), publishers=publishers)
         log(f"mqtt batched {out['mqtt_batched']}")
         msgs = fleet.singles(single, t0 + timedelta(hours=2))
-        out["mqtt_single"] = ing.run(broker, msgs, readings=len(msgs))
+        out["mqtt_single"] = ing.run(broker, msgs, readings=len(msgs), publishers=publishers)
         log(f"mqtt single {out['mqtt_single']}")
         docs = fleet.batches(batched, t0 + timedelta(hours=2, minutes=30))
         out["mqtt_batched_backlog"] = backlog(ing, broker, [(code, json.dumps(doc)) for code, doc, _ in docs],
@@ -134,8 +137,7 @@ def worker(out_path: str, *, devices: int, batched: int, single: int, steady_rat
         msgs = fleet.singles(single, t0 + timedelta(hours=3))
         out["mqtt_single_backlog"] = backlog(ing, broker, msgs, readings=len(msgs))
         log(f"mqtt single backlog {out['mqtt_single_backlog']}")
-        with Notifier():
-            out["alarm_latency"] = latency(ing, broker, fleet, steady_rate, steady_s)
+        out["alarm_latency"] = latency(ing, broker, fleet, steady_rate, steady_s)
         log(f"alarm latency {out['alarm_latency']}")
         out["ingester_totals"] = ing.totals()
     # The same COPY again at the end, into the same (emptied) table: the machine's load drifts during a run, and the
@@ -355,33 +357,56 @@ class Ingesters:
     def totals(self) -> list:
         return [next((x for x in reversed(self.lines[i]) if x.startswith("messages")), "") for i in range(self.n)]
 
-    def run(self, broker, messages, *, readings: int) -> dict:
-        """Publish `messages` [(device code, payload)] as fast as the broker takes them; wait until all `readings`
-        are committed."""
+    def run(self, broker, messages, *, readings: int, publishers: int = 1) -> dict:
+        """Publish `messages` [(device code, payload)] as fast as the broker takes them, from `publishers` processes
+        of their own (away from this process's threads that read the ingesters' output); wait until all
+        `readings` are committed."""
+        import multiprocessing
+
         before = self.total_stored()
-        client = _publisher(broker)
+        ctx = multiprocessing.get_context("fork")   # the children only publish: they never touch the database
+        go = ctx.Event()
+        ready = ctx.Semaphore(0)
+        procs = [ctx.Process(target=_publish_share, args=(broker.port, broker.prefix, messages[i::publishers], ready,
+                                                          go)) for i in range(publishers)]
+        for p in procs:
+            p.start()
+        for _ in procs:
+            ready.acquire(timeout=60)
         cpu = self.cpu_s()
         t = time.perf_counter()
-        last = None
-        for code, payload in messages:
-            last = client.publish(f"{broker.prefix}/{code}/up", payload, qos=1)
-        last.wait_for_publish(120)
+        go.set()
+        for p in procs:
+            p.join(300)
         published = time.perf_counter() - t
         deadline = time.monotonic() + 600
         while self.total_stored() - before < readings and time.monotonic() < deadline:
             time.sleep(0.01)
         s = time.perf_counter() - t
         cpu = self.cpu_s() - cpu
-        client.disconnect()
-        client.loop_stop()
         got = self.total_stored() - before
-        return {"messages": len(messages), "readings": readings, "stored": got, "publish_s": round(published, 3),
-                "seconds": round(s, 3), "readings_per_s": round(got / s), "messages_per_s": round(len(messages) / s),
-                "ingesters": self.n, "ingester_cpu_s": round(cpu, 2),
+        return {"messages": len(messages), "readings": readings, "stored": got, "publishers": publishers,
+                "publish_s": round(published, 3), "seconds": round(s, 3), "readings_per_s": round(got / s),
+                "messages_per_s": round(len(messages) / s), "ingesters": self.n, "ingester_cpu_s": round(cpu, 2),
                 "ingester_cpu_us_per_reading": round(cpu / max(got, 1) * 1e6, 2)}
 
 
-def _publisher(broker):
+def _publish_share(port, prefix, messages, ready, go):
+    """A publisher process: connect, say ready, publish its share at once when told, return once the broker has
+    acknowledged the last one."""
+    client = _publisher(port)
+    ready.release()
+    go.wait(120)
+    last = None
+    for code, payload in messages:
+        last = client.publish(f"{prefix}/{code}/up", payload, qos=1)
+    if last is not None:
+        last.wait_for_publish(300)
+    client.disconnect()
+    client.loop_stop()
+
+
+def _publisher(port: int):
     """The load generator: paho QoS 1, up to 1,000 messages in flight, made as light as the ingester's client."""
     import paho.mqtt.client as mqtt
 
@@ -392,7 +417,7 @@ def _publisher(broker):
     client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
     client.max_inflight_messages_set(1000)
     client.max_queued_messages_set(0)
-    client.connect("127.0.0.1", broker.port, keepalive=30)
+    client.connect("127.0.0.1", port, keepalive=30)
     client.loop_start()
     return client
 
@@ -402,7 +427,7 @@ def backlog(ing, broker, messages, *, readings: int) -> dict:
     then start them and time until every reading is committed (from the moment all are subscribed again)."""
     ing.stop()
     before = ing.total_stored()
-    client = _publisher(broker)
+    client = _publisher(broker.port)
     last = None
     for code, payload in messages:
         last = client.publish(f"{broker.prefix}/{code}/up", payload, qos=1)
@@ -454,7 +479,7 @@ def latency(ing, broker, fleet, rate: int, seconds: int, alarms_per_s: int = 20)
     second-level methane reading (60 % LEL) from a device that has no alarm yet."""
     from gasguard.monitoring.models import Alarm, Notification
 
-    client = _publisher(broker)
+    client = _publisher(broker.port)
     n_alarm = alarms_per_s * seconds
     alarm_devices = fleet.devices[-n_alarm:]
     quiet = fleet.devices[:-n_alarm]
@@ -513,15 +538,15 @@ def goals(r: dict) -> dict:
     batched = max(r["service"]["readings_per_s"], r["mqtt_batched"]["readings_per_s"])
     single = max(r["mqtt_single"]["messages_per_s"], r.get("mqtt_single_backlog", {}).get("messages_per_s", 0))
     ratio = max(r["ratios"]["mqtt_batched_over_copy"], r["ratios"].get("mqtt_batched_backlog_over_copy", 0))
-    p99 = r["alarm_latency"]["alarm_to_notification_ms"]["p99"]
+    p99 = r["alarm_latency"]["publish_to_alarm_ms"]["p99"]   # the issue's goal: publish → committed alarm
     return {"batched_readings_per_s": {"value": batched, "goal": GOALS["batched_readings_per_s"],
                                        "met": batched >= GOALS["batched_readings_per_s"]},
             "single_messages_per_s": {"value": single, "goal": GOALS["single_messages_per_s"],
                                       "met": single >= GOALS["single_messages_per_s"]},
             "pipeline_over_copy": {"value": ratio, "goal": GOALS["pipeline_over_copy"],
                                    "met": ratio >= GOALS["pipeline_over_copy"]},
-            "alarm_notify_p99_ms": {"value": p99, "goal": GOALS["alarm_notify_p99_ms"],
-                                    "met": p99 is not None and p99 <= GOALS["alarm_notify_p99_ms"]}}
+            "alarm_p99_ms": {"value": p99, "goal": GOALS["alarm_p99_ms"],
+                             "met": p99 is not None and p99 <= GOALS["alarm_p99_ms"]}}
 
 
 # -------------------------------------------------------------------------------------------------------------
@@ -533,18 +558,20 @@ def add_ingest_arguments(suites):
                           description=__doc__.split("\n\n")[1])
     p.add_argument("--database-url", help="use this (empty) PostgreSQL database instead of a throw-away one")
     p.add_argument("--devices", type=int, default=2000)
-    p.add_argument("--batched", type=int, default=2000, help="100-reading messages per batched phase")
+    p.add_argument("--batched", type=int, default=10000, help="100-reading messages per batched phase")
     p.add_argument("--single", type=int, default=40000, help="single-reading messages")
     p.add_argument("--steady-rate", type=int, default=5000, help="messages per second in the latency phase")
     p.add_argument("--steady-seconds", type=int, default=10)
     p.add_argument("--ingesters", type=int, default=2, help="gasguard ingest processes (one share group)")
+    p.add_argument("--publishers", type=int, default=2, help="publisher processes in the concurrent phases (one Python "
+                   "client tops out near 10,000 publishes a second)")
     p.add_argument("--keep", action="store_true", help="keep the bench database")
     p.add_argument("--out", help="also write the JSON to this file")
     p.add_argument("--worker-out", help=argparse.SUPPRESS)
 
 
 def handle_ingest(command, o):
-    kw = {k: o[k] for k in ("devices", "batched", "single", "ingesters")}
+    kw = {k: o[k] for k in ("devices", "batched", "single", "ingesters", "publishers")}
     kw.update(steady_rate=o["steady_rate"], steady_s=o["steady_seconds"])
     if o.get("worker_out"):
         worker(o["worker_out"], **kw)

@@ -11,6 +11,8 @@ class CylinderModel(models.TextChoices):
     YSP12 = "YSP12", "YSP12"
     YSP26_2 = "YSP26.2", "YSP26.2"
     YSP35_5 = "YSP35.5", "YSP35.5"
+    # The single-valve 50 kg type of GB 5842-2006, still in service in numbers.
+    YSP118 = "YSP118", _("YSP118（50kg）")
     # GB 5842-2023 dropped the 50 kg 气液双相 cylinder; catering may not use it (plan 二(四)3).
     YSP118_II = "YSP118-II", _("YSP118-II（50kg气液双相，已禁用）")
     YSP118_GAS = "YSP118/49.5", _("YSP118/49.5（50kg气相）")
@@ -23,12 +25,25 @@ NOMINAL_FILL_KG = {
     CylinderModel.YSP12: Decimal("5.0"),
     CylinderModel.YSP26_2: Decimal("11.0"),
     CylinderModel.YSP35_5: Decimal("14.5"),
+    CylinderModel.YSP118: Decimal("49.5"),
     CylinderModel.YSP118_II: Decimal("49.5"),
     CylinderModel.YSP118_GAS: Decimal("49.5"),
     CylinderModel.YSP118_LIQUID: Decimal("49.5"),
 }
 
+# The 50 kg 气液双相 type: banned for catering under any setting (plan 二(四)3), named as such in the refusal.
 BANNED_IN_CATERING = frozenset({CylinderModel.YSP118_II})
+# A "50 kg bottle" (YSP118 family, nominal fill 49.5 kg): plan 二(一)2 forbids supplying any of them to catering as
+# cooking fuel. A cylinder registered with its own nominal fill counts from this fill up, whatever its model.
+FIFTY_KG_MODELS = frozenset({CylinderModel.YSP118, CylinderModel.YSP118_II, CylinderModel.YSP118_GAS,
+                             CylinderModel.YSP118_LIQUID})
+FIFTY_KG_MIN_FILL = Decimal("49.5")
+
+
+class CateringBan(models.TextChoices):
+    """Setting CYLINDER_CATERING_BAN: which cylinders a catering buyer is refused."""
+    ALL_50KG = "all_50kg", _("全部50kg瓶装液化石油气（方案二（一）2）")
+    DOUBLE_PHASE = "double_phase", _("仅50kg“气液双相”气瓶（方案二（四）3）")
 
 
 class Status(models.TextChoices):
@@ -61,6 +76,8 @@ class GateReason(models.TextChoices):
 class SaleReason(models.TextChoices):
     NO_GAS_BUSINESS_LICENCE = "no_gas_business_licence", _("销售企业无有效的燃气经营许可证")
     DOUBLE_PHASE_TO_CATERING = "double_phase_to_catering", _("不得向餐饮企业、单位食堂销售50kg“气液双相”气瓶")
+    FIFTY_KG_TO_CATERING = "fifty_kg_to_catering", _(
+        "不得向餐饮企业、单位食堂提供50公斤瓶装液化石油气作为烹饪热源（方案二（一）2）")
     BUYER_OVERDUE_HAZARD = "buyer_overdue_hazard", _("用户的随瓶安检隐患逾期未整改，停止供气")
     COURIER_NOT_CERTIFIED = "courier_not_certified", _("配送人员无有效的培训合格证")
     CHECKER_NOT_CERTIFIED = "checker_not_certified", _("安检人员无有效的培训合格证")

@@ -198,7 +198,10 @@ class CylinderDemo:
     def pick_buyer(self, co, cyl):
         """A buyer the seller still supplies (it stops once a check's hazard is left past its deadline)."""
         businesses = [c for c in co.businesses if c.pk not in self.cut_off]
-        if businesses and self.rng.random() < 0.3 and cyl.model != CylinderModel.YSP12:
+        # Catering buyers take 15 kg bottles: a 50 kg one is refused them (plan 二(一)2); now and then a seller
+        # tries, and the refusal shows.
+        chance = 0.03 if services.is_fifty_kg(cyl) else 0.3
+        if businesses and self.rng.random() < chance and cyl.model != CylinderModel.YSP12:
             return self.rng.choice(businesses)
         return self.rng.choice([c for c in co.households if c.pk not in self.cut_off] or co.households)
 
@@ -235,7 +238,7 @@ class CylinderDemo:
                                               courier=self.rng.choice(co.couriers),
                                               safety_checker=self.rng.choice(co.checkers), by=co.user)
             except (services.Refused, ValidationError) as exc:
-                # e.g. a 50 kg 气液双相 cylinder to a restaurant, or a buyer whose delivery-check hazard is overdue
+                # e.g. a 50 kg bottle to a restaurant, or a buyer whose delivery-check hazard is overdue
                 self.counts["sales_refused"] += 1
                 for code in (exc.codes if isinstance(exc, services.Refused) else ["invalid"]):
                     self.refused[code] = self.refused.get(code, 0) + 1

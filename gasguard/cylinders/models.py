@@ -233,6 +233,10 @@ class Sale(models.Model):
     seller = models.ForeignKey(Enterprise, models.PROTECT, related_name="cylinder_sales", verbose_name=_("销售企业"))
     customer = models.ForeignKey(Customer, models.PROTECT, related_name="sales", verbose_name=_("用户"))
     usage_address = models.CharField(_("用气地址"), max_length=200)
+    # The registered place where the gas is used, when the seller names one for this sale (a person running a small
+    # restaurant, a company with several canteens); else the buyer's own site. The catering rules follow it.
+    site = models.ForeignKey(Site, models.PROTECT, null=True, blank=True, related_name="cylinder_sales",
+                             verbose_name=_("用气场所"))
     # Where the gas is used: the street sees the sales in its area.
     jurisdiction = models.ForeignKey(Jurisdiction, models.PROTECT, related_name="cylinder_sales",
                                      verbose_name=_("属地"))

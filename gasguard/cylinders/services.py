@@ -27,7 +27,7 @@ from gasguard.hazards.choices import Source
 from gasguard.hazards.models import Hazard
 from gasguard.org.choices import Role
 from gasguard.org.models import Department
-from gasguard.sites.choices import Fuel, LicenceKind, SiteType
+from gasguard.sites.choices import GAS_USING_TYPES, Fuel, LicenceKind, SiteType
 from gasguard.sites.models import Licence, Site
 from gasguard.utilities import clock
 from gasguard.utilities.credit_code import credit_code_error, id_number_error
@@ -37,10 +37,13 @@ from .checklist import BY_KEY, points_for
 from .choices import (
     BANNED_IN_CATERING,
     CATERING_SITE_TYPES,
+    FIFTY_KG_MIN_FILL,
+    FIFTY_KG_MODELS,
     NOMINAL_FILL_KG,
     POST_FILL_CHECKS,
     PRE_FILL_CHECKS,
     STOPPED,
+    CateringBan,
     CustomerKind,
     CylinderModel,
     GateReason,
@@ -636,25 +639,44 @@ def upload_offline_batch(*, station, records, by) -> list[BatchResult]:
         r = records[i]
         return order.get(r.get("type"), 2), str(r.get("checked_at") or r.get("filled_at") or "")
 
+    # The ids already here and the operators named, read once for the whole batch (two or three queries however
+    # long it is), not once per record.
+    ids = {}
+    for index, record in enumerate(records):
+        try:
+            ids[index] = uuid.UUID(str(record.get("client_id")))
+        except ValueError:
+            pass
+    models = {"gate_check": GateCheck, "filling": Filling}
+    known = {kind: {} for kind in models}
+    for kind, model in models.items():
+        wanted = [ids[i] for i, r in enumerate(records) if r.get("type") == kind and i in ids]
+        if wanted:
+            fields = ("client_id", "pk", "station_id") + (("allowed",) if kind == "gate_check" else ())
+            for client_id, *row in model.objects.filter(client_id__in=wanted).values_list(*fields):
+                known[kind][client_id] = row
+    operator_ids = {int(r["operator"]) for r in records  # (a bigint: a longer number names no one)
+                    if r.get("type") == "filling" and str(r.get("operator")).isdigit() and len(str(r["operator"])) < 19}
+    operators = Worker.objects.in_bulk(operator_ids) if operator_ids else {}
+
     for index in sorted(range(len(records)), key=sort_key):
         record, result = records[index], results[index]
         kind = result.kind
-        try:
-            client_id = uuid.UUID(str(record.get("client_id")))
-        except ValueError:
+        client_id = ids.get(index)
+        if client_id is None:
             result.errors = {"client_id": ["每条记录须带终端生成的编号（UUID）"]}
             continue
-        model = {"gate_check": GateCheck, "filling": Filling}.get(kind)
-        if model is None:
+        if kind not in models:
             result.errors = {"type": ["记录类型须为 gate_check 或 filling"]}
             continue
-        existing = model.objects.filter(client_id=client_id).first()
+        existing = known[kind].get(client_id)
         if existing is not None:
-            if existing.station_id != station.pk:
+            pk, station_id, *allowed = existing
+            if station_id != station.pk:
                 result.errors = {"client_id": ["该编号已被其他充装站的记录使用"]}
             else:
-                result.outcome, result.id = "duplicate", existing.pk
-                result.allowed = getattr(existing, "allowed", None)
+                result.outcome, result.id = "duplicate", pk
+                result.allowed = allowed[0] if allowed else None
             continue
         try:
             with transaction.atomic():
@@ -667,8 +689,7 @@ def upload_offline_batch(*, station, records, by) -> list[BatchResult]:
                     result.allowed = row.allowed
                 else:
                     operator_id = record.get("operator")
-                    operator = (Worker.objects.filter(pk=operator_id).first()
-                                if str(operator_id).isdigit() else None)
+                    operator = operators.get(int(operator_id)) if str(operator_id).isdigit() else None
                     if operator is None:
                         raise ValidationError({"operator": "充装人员不存在"})
                     row = record_filling(
@@ -677,6 +698,8 @@ def upload_offline_batch(*, station, records, by) -> list[BatchResult]:
                         pre_checks=record.get("pre_checks"), post_checks=record.get("post_checks"), by=by,
                         filled_at=at, client_id=client_id, offline=True)
             result.outcome, result.id = "created", row.pk
+            # The same id twice in one batch: the second is a duplicate of the first.
+            known[kind][client_id] = [row.pk, station.pk] + ([row.allowed] if kind == "gate_check" else [])
         except ValidationError as exc:
             result.errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         except IntegrityError:  # the same id arriving at the same moment from a second upload
@@ -787,10 +810,43 @@ def _customer_site(customer, by) -> Site:
 
 # --- sales ------------------------------------------------------------------------------------------------------
 
-def overdue_delivery_hazards(site):
-    if site is None:
+def overdue_delivery_hazards(*sites):
+    """The delivery-check hazards past their deadline at any of `sites` (None ignored)."""
+    ids = {site.pk for site in sites if site is not None}
+    if not ids:
         return Hazard.objects.none()
-    return Hazard.objects.overdue().filter(site=site, source=Source.DELIVERY_CHECK)
+    return Hazard.objects.overdue().filter(site_id__in=ids, source=Source.DELIVERY_CHECK)
+
+
+def catering_ban() -> str:
+    """The CYLINDER_CATERING_BAN setting, checked (a typo must not silently lift the ban)."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    value = setting("CYLINDER_CATERING_BAN", CateringBan.ALL_50KG)
+    if value not in CateringBan.values:
+        raise ImproperlyConfigured(f"设置 CYLINDER_CATERING_BAN 的值“{value}”无效，应为 "
+                                   f"{' 或 '.join(CateringBan.values)}")
+    return value
+
+
+def is_fifty_kg(cylinder) -> bool:
+    """A 50 kg bottle: the YSP118 family, or any cylinder registered with a nominal fill of 49.5 kg or more."""
+    return cylinder.model in FIFTY_KG_MODELS or (cylinder.nominal_fill_kg or 0) >= FIFTY_KG_MIN_FILL
+
+
+def catering_refusal(cylinder, code, site, ban=None):
+    """The reason a cylinder may not go to `site` (a restaurant or canteen), or None. The 气液双相 YSP118-II keeps its
+    own reason under any setting; any other 50 kg bottle is refused under the plan's rule (二(一)2), the default."""
+    if site is None or site.site_type not in CATERING_SITE_TYPES:
+        return None
+    place = site.get_site_type_display()
+    if cylinder.model in BANNED_IN_CATERING:
+        return _reason(SaleReason.DOUBLE_PHASE_TO_CATERING, f"{code}（{cylinder.model}，{place}“{site.name}”；"
+                                                            "方案二（一）2、二（四）3）")
+    if (ban or catering_ban()) == CateringBan.ALL_50KG and is_fifty_kg(cylinder):
+        return _reason(SaleReason.FIFTY_KG_TO_CATERING,
+                       f"{code}（{cylinder.model}，公称充装量{plain(cylinder.nominal_fill_kg)}kg，{place}“{site.name}”）")
+    return None
 
 
 def _worker_reason(worker, seller, roles, day, reason):
@@ -803,11 +859,17 @@ def _worker_reason(worker, seller, roles, day, reason):
     return None
 
 
-def sale_reasons(*, seller, customer, cylinders_by_code, courier, safety_checker, day) -> list:
+def sale_reasons(*, seller, customer, cylinders_by_code, courier, safety_checker, day, site=None) -> list:
+    """Every reason to refuse the sale (empty: allowed). `site` is the usage site named for this sale, if any; the
+    catering rules apply when it, or the buyer's own registered site, is a restaurant or canteen (a catering
+    business cannot lift the ban by naming another place), and an overdue delivery-check hazard at either stops
+    the supply."""
     reasons = []
     if _licence_problem(_licences(LicenceKind.GAS_BUSINESS, enterprise=seller), day, True, True):
         reasons.append(_reason(SaleReason.NO_GAS_BUSINESS_LICENCE))
-    catering = customer.site is not None and customer.site.site_type in CATERING_SITE_TYPES
+    catering_site = next((s for s in (site, customer.site) if s is not None and s.site_type in CATERING_SITE_TYPES),
+                         None)
+    ban = catering_ban()
     cylinders = [c for c in cylinders_by_code.values() if isinstance(c, Cylinder)]
     last_fill = dict(Filling.objects.filter(cylinder__in=cylinders).values("cylinder_id")
                      .annotate(at=Max("filled_at")).values_list("cylinder_id", "at"))
@@ -831,10 +893,10 @@ def sale_reasons(*, seller, customer, cylinders_by_code, courier, safety_checker
             reasons.append(_reason(SaleReason.ALREADY_OUT, code))
         elif cylinder.pk not in last_fill or (cylinder.pk in last_sale and last_fill[cylinder.pk] <= last_sale[cylinder.pk]):
             reasons.append(_reason(SaleReason.NOT_FILLED, code))
-        if catering and cylinder.model in BANNED_IN_CATERING:
-            reasons.append(_reason(SaleReason.DOUBLE_PHASE_TO_CATERING,
-                                   f"{code}（{customer.site.get_site_type_display()}）"))
-    overdue = list(overdue_delivery_hazards(customer.site).values_list("number", flat=True)[:5])
+        catering = catering_refusal(cylinder, code, catering_site, ban)
+        if catering:
+            reasons.append(catering)
+    overdue = list(overdue_delivery_hazards(site, customer.site).values_list("number", flat=True)[:5])
     if overdue:
         reasons.append(_reason(SaleReason.BUYER_OVERDUE_HAZARD, "、".join(overdue)))
     for worker, roles, reason in ((courier, {WorkerRole.DELIVERY}, SaleReason.COURIER_NOT_CERTIFIED),
@@ -846,16 +908,37 @@ def sale_reasons(*, seller, customer, cylinders_by_code, courier, safety_checker
     return reasons
 
 
+def _usage_site(site):
+    """The usage site named for a sale: a registered gas-using place (a Site or its id), or None."""
+    if site in (None, ""):
+        return None
+    if not isinstance(site, Site):
+        site = Site.objects.select_related("jurisdiction").filter(pk=site if str(site).isdigit() else None).first()
+        if site is None:
+            raise ValidationError({"site": "用气场所不存在（须先登记为监管对象）"})
+    # The messages name the number, not the place: a seller may name any registered site, not browse them.
+    if site.site_type not in GAS_USING_TYPES:
+        raise ValidationError({"site": f"编号 {site.pk} 的监管对象不是用气场所，请选择餐饮企业、单位食堂、居民用户等用气单位"})
+    if not site.is_active:
+        raise ValidationError({"site": f"编号 {site.pk} 的用气场所已不在册"})
+    return site
+
+
 @transaction.atomic
-def sell(*, seller, customer, codes_sold, courier, safety_checker, by, usage_address="", sold_at=None) -> Sale:
+def sell(*, seller, customer, codes_sold, courier, safety_checker, by, usage_address="", sold_at=None,
+         site=None) -> Sale:
     """A real-name sale of filled cylinders to a registered buyer. Refused (Refused, with every reason) when the
-    seller has no valid gas business licence, a cylinder is not fit or not filled, a 50 kg 气液双相 cylinder would
-    go to catering, the buyer has a delivery-check hazard past its deadline, or the courier or safety checker has
-    no valid training certificate."""
+    seller has no valid gas business licence, a cylinder is not fit or not filled, a 50 kg bottle (any, by default;
+    CYLINDER_CATERING_BAN) would go to a restaurant or canteen, the buyer has a delivery-check hazard past its
+    deadline, or the courier or safety checker has no valid training certificate.
+
+    `site` names where the gas is used when it is not the buyer's own registered site — a person may run a small
+    restaurant: the catering rules, the delivery's safety check, its hazards and the sale's area follow that site."""
     if not acts_for(by, seller):
         raise PermissionDenied("只能以本企业名义销售")
     if customer.enterprise_id != seller.pk:
         raise ValidationError({"customer": "用户须由本企业登记"})
+    site = _usage_site(site)
     sold_at = _when(sold_at, "sold_at")
     wanted = list(dict.fromkeys(codes.normalise(c) for c in (codes_sold or []) if c))
     if not wanted:
@@ -864,18 +947,25 @@ def sell(*, seller, customer, codes_sold, courier, safety_checker, by, usage_add
     found = {c.code: c for c in Cylinder.objects.select_for_update().filter(code__in=valid)}
     by_code = {c: ("invalid" if c not in valid else found.get(c)) for c in wanted}
     reasons = sale_reasons(seller=seller, customer=customer, cylinders_by_code=by_code, courier=courier,
-                           safety_checker=safety_checker, day=timezone.localdate(sold_at))
+                           safety_checker=safety_checker, day=timezone.localdate(sold_at), site=site)
     if reasons:
         raise Refused(reasons)
+    address = (usage_address or "").strip() or (site and (site.address or site.name)) or customer.address
     sale = Sale.objects.create(number=uuid.uuid4().hex[:20], seller=seller, customer=customer,
-                               usage_address=(usage_address or customer.address).strip(),
-                               jurisdiction=customer.jurisdiction, sold_at=sold_at, courier=courier,
-                               safety_checker=safety_checker, by=by)
+                               usage_address=address.strip()[:200], site=site,
+                               jurisdiction=site.jurisdiction if site else customer.jurisdiction, sold_at=sold_at,
+                               courier=courier, safety_checker=safety_checker, by=by)
     sale.number = f"XS{timezone.localdate(sold_at):%Y%m%d}{sale.pk:07d}"
     sale.save(update_fields=["number"])
     SaleItem.objects.bulk_create([SaleItem(sale=sale, cylinder=found[c]) for c in wanted])
     audit.record("cylinders.sell", sale, actor=by, after={**audit.snapshot(sale), "codes": wanted})
     return sale
+
+
+def usage_site_of(sale):
+    """Where a sale's gas is used, as far as known without creating anything: the site named for the sale, else the
+    buyer's own site (None for a household not yet given one)."""
+    return sale.site if sale.site_id else sale.customer.site
 
 
 # --- delivery and the safety check at the premises ----------------------------------------------------------------
@@ -929,7 +1019,7 @@ def deliver(*, sale, answers: dict, acknowledged_by: str, by, delivered_at=None,
     if not (acknowledged_by or "").strip():
         raise ValidationError({"acknowledged_by": "须由用户签名确认安检结果"})
     customer = sale.customer
-    site = _customer_site(customer, by)
+    site = sale.site if sale.site_id else _customer_site(customer, by)
     points = points_for(site)
     unknown = [k for k in (answers or {}) if k not in BY_KEY]
     missing = [str(p.text) for p in points if p.key not in (answers or {})]

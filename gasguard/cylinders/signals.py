@@ -6,7 +6,8 @@ from collections import defaultdict
 from datetime import timedelta
 from statistics import median
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, Q, Window
+from django.db.models.functions import RowNumber
 
 from gasguard.utilities import clock
 
@@ -14,36 +15,46 @@ from .choices import Status
 from .models import Cylinder, CylinderReturn, Filling, GateCheck, SaleItem
 
 
+def _latest_per_station(qs, station_ids, n, *fields):
+    """The latest `n` rows of `qs` at each station, in one query (ROW_NUMBER over each station's rows): the evidence
+    of every flagged station without a query per station. {station_id: [row values…]}, newest first."""
+    rows = (qs.filter(station_id__in=station_ids)
+            .annotate(rank=Window(RowNumber(), partition_by=F("station_id"),
+                                  order_by=(F("checked_at").desc(), F("id").desc())))
+            .filter(rank__lte=n).order_by("station_id", "rank").values_list("station_id", *fields))
+    latest = defaultdict(list)
+    for station_id, *values in rows:
+        latest[station_id].append(values)
+    return latest
+
+
 def stations_filling_others(*, days=30, minimum=3) -> list[dict]:
     since = clock.now() - timedelta(days=days)
-    rows = (GateCheck.objects.filter(checked_at__gte=since, reason_codes__contains="not_own")
-            .values("station_id", "station__name").annotate(attempts=Count("id"), last=Max("checked_at"))
-            .filter(attempts__gte=minimum).order_by("-attempts"))
-    result = []
-    for row in rows:
-        codes = list(GateCheck.objects.filter(station_id=row["station_id"], checked_at__gte=since,
-                                              reason_codes__contains="not_own")
-                     .order_by("-checked_at").values_list("code", flat=True)[:10])
-        result.append({"station": row["station_id"], "station_name": row["station__name"],
-                       "attempts": row["attempts"], "last": row["last"], "codes": codes})
-    return result
+    attempts = GateCheck.objects.filter(checked_at__gte=since, reason_codes__contains="not_own")
+    rows = list(attempts.values("station_id", "station__name").annotate(attempts=Count("id"), last=Max("checked_at"))
+                .filter(attempts__gte=minimum).order_by("-attempts"))
+    codes = _latest_per_station(attempts, [r["station_id"] for r in rows], 10, "code")
+    return [{"station": row["station_id"], "station_name": row["station__name"], "attempts": row["attempts"],
+             "last": row["last"], "codes": [c for (c,) in codes[row["station_id"]]]} for row in rows]
 
 
-def repeated_refusals(*, days=30, minimum=5) -> list[dict]:
-    """Stations where the gate refused at least `minimum` times in `days`, with the refusals by reason and the
-    latest refused codes: a station that keeps presenting unfit or foreign cylinders is worth a visit."""
+def repeated_refusals(*, days=30, minimum=5, sample=200) -> list[dict]:
+    """Stations where the gate refused at least `minimum` times in `days`, with the refusals by reason (over the
+    latest `sample`) and the latest refused codes: a station that keeps presenting unfit or foreign cylinders is
+    worth a visit."""
     from .choices import GateReason
 
     since = clock.now() - timedelta(days=days)
     refused = GateCheck.objects.filter(checked_at__gte=since, allowed=False)
-    rows = (refused.values("station_id", "station__name", "station__enterprise__name")
-            .annotate(refusals=Count("id"), last=Max("checked_at")).filter(refusals__gte=minimum)
-            .order_by("-refusals"))
+    rows = list(refused.values("station_id", "station__name", "station__enterprise__name")
+                .annotate(refusals=Count("id"), last=Max("checked_at")).filter(refusals__gte=minimum)
+                .order_by("-refusals"))
+    latest = _latest_per_station(refused, [r["station_id"] for r in rows], sample, "code", "reason_codes",
+                                 "checked_at")
     labels = dict(GateReason.choices)
     result = []
     for row in rows:
-        recent = list(refused.filter(station_id=row["station_id"]).order_by("-checked_at")
-                      .values_list("code", "reason_codes", "checked_at")[:200])
+        recent = latest[row["station_id"]]
         by_reason = defaultdict(int)
         for _, reason_codes, _ in recent:
             for code in filter(None, reason_codes.split(",")):
@@ -137,8 +148,10 @@ def queue_reminders(*, days=30) -> int:
 
     today = clock.today()
     rows = []
-    for signal in ending_soon(days=days):
-        cylinder = Cylinder.objects.select_related("owner").get(pk=signal["cylinder"])
+    soon = ending_soon(days=days)
+    cylinders = Cylinder.objects.select_related("owner").in_bulk([s["cylinder"] for s in soon])
+    for signal in soon:
+        cylinder = cylinders[signal["cylinder"]]
         for kind, due in ((Reminder.Kind.INSPECTION, cylinder.next_inspection_due),
                           (Reminder.Kind.SERVICE_LIFE, cylinder.service_life_ends)):
             if not (today <= due <= today + timedelta(days=days)):

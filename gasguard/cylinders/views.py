@@ -3,11 +3,12 @@ customer received and what a station filled. Scoped like the API: out of scope i
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from gasguard.org.scope import site_q
-from gasguard.sites.choices import SiteType
+from gasguard.sites.choices import GAS_USING_TYPES, SiteType
 from gasguard.sites.models import Site
 
 from . import codes, services, trace
@@ -142,8 +143,10 @@ def labels(request):
 @login_required
 def deliver(request, pk):
     """On the courier's phone: the safety check at the premises, item by item, photos, the user's signature."""
-    sale = get_object_or_404(Sale.objects.filter(sale_q(request.user)).select_related("customer", "seller"), pk=pk)
-    points = points_for(sale.customer.site or Site(site_type=SiteType.HOUSEHOLD))
+    sale = get_object_or_404(Sale.objects.filter(sale_q(request.user))
+                             .select_related("customer", "customer__site", "seller", "site"), pk=pk)
+    site = services.usage_site_of(sale)
+    points = points_for(site or Site(site_type=SiteType.HOUSEHOLD))
     errors, values = {}, {}
     if request.method == "POST":
         values = {p.key: request.POST.get(p.key, "") for p in points}
@@ -158,14 +161,23 @@ def deliver(request, pk):
         else:
             return render(request, "cylinders/delivered.html", {"sale": sale, "delivery": delivery,
                                                                 "hazards": delivery.hazards.all()})
-    return render(request, "cylinders/deliver.html", {"sale": sale, "points": points, "errors": errors,
-                                                      "values": values}, status=400 if errors else 200)
+    return render(request, "cylinders/deliver.html", {"sale": sale, "site": site, "points": points,
+                                                      "errors": errors, "values": values},
+                  status=400 if errors else 200)
+
+
+def _known_sites(enterprise):
+    """The usage sites a seller already knows: its buyers' own sites and the sites named in its sales. (A site
+    not in this list is named by its number; any registered gas-using site may be, as in the API.)"""
+    return (Site.objects.filter(Q(cylinder_customers__enterprise=enterprise) | Q(cylinder_sales__seller=enterprise),
+                                site_type__in=GAS_USING_TYPES, is_active=True)
+            .exclude(site_type=SiteType.HOUSEHOLD).distinct().order_by("name"))
 
 
 @login_required
 def sell(request):
-    """The seller's counter: a registered buyer, the scanned codes, the courier and the safety checker; a refusal
-    shows every reason in red."""
+    """The seller's counter: a registered buyer, where the gas is used (a person may run a small restaurant), the
+    scanned codes, the courier and the safety checker; a refusal shows every reason in red."""
     from django.shortcuts import redirect
 
     from .scope import acts_for
@@ -173,20 +185,25 @@ def sell(request):
     enterprise = request.user.enterprise
     if enterprise is None or not acts_for(request.user, enterprise):
         raise Http404
-    customers = Customer.objects.filter(enterprise=enterprise).order_by("name")
+    customers = Customer.objects.filter(enterprise=enterprise).select_related("site").order_by("name")
     workers = Worker.objects.filter(enterprise=enterprise).order_by("role", "name")
-    context = {"customers": customers, "workers": workers, "reasons": [], "errors": {}, "post": request.POST}
+    context = {"customers": customers, "workers": workers, "sites": _known_sites(enterprise), "reasons": [],
+               "errors": {}, "post": request.POST}
     if request.method == "POST":
         customer = customers.filter(pk=request.POST.get("customer") or None).first()
         courier = workers.filter(pk=request.POST.get("courier") or None).first()
         checker = workers.filter(pk=request.POST.get("safety_checker") or None).first()
+        # A typed site number wins over the list (the list only holds the sites this seller already knows).
+        site = request.POST.get("site_number", "").strip() or request.POST.get("site", "").strip() or None
         if customer is None:
             context["errors"] = {"customer": ["请选择已登记的用户"]}
+        elif site is not None and not site.isdigit():
+            context["errors"] = {"site": [f"用气场所编号“{site}”应为数字"]}
         else:
             try:
                 sale = services.sell(seller=enterprise, customer=customer, by=request.user, courier=courier,
                                      safety_checker=checker, codes_sold=request.POST.get("codes", "").split(),
-                                     usage_address=request.POST.get("usage_address", ""))
+                                     usage_address=request.POST.get("usage_address", ""), site=site)
             except services.Refused as exc:
                 context["reasons"] = exc.as_list()
             except ValidationError as exc:

@@ -32,9 +32,12 @@ class RuleType(models.TextChoices):
 
 
 class Op(models.TextChoices):
-    """Breach when `value OP threshold` (outside: value < low or value > threshold)."""
+    """Breach when `value OP threshold` (outside: value < low or value > threshold). Alarm set points in the
+    standards are inclusive ("≥ 25 % LEL" raises at exactly 25), hence GE / LE beside the strict operators."""
     GT = "gt", ">"
+    GE = "ge", "≥"
     LT = "lt", "<"
+    LE = "le", "≤"
     OUTSIDE = "outside", _("超出区间")
 
 

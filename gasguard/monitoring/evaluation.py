@@ -3,13 +3,16 @@ and periodically for silence (check_silence)."""
 import json
 import time
 from collections import defaultdict
+from datetime import timedelta
 
+import numpy as np
 from django.db import transaction
 
 from gasguard.utilities import clock
 
 from . import rules as r
 from .choices import AlarmState, DeviceState, RuleType
+from .columns import from_us
 
 _rules_cache: tuple[float, list] = (0.0, [])
 RULES_TTL_S = 10.0
@@ -33,8 +36,8 @@ def active_rules() -> list:
 
 
 def apply_rules(new_rows, kinds: dict[int, str]) -> int:
-    """Evaluate the rules that watch the metrics in `new_rows` (device_id, metric, ts, value); returns the number
-    of alarms raised.
+    """Evaluate the rules that watch the metrics in `new_rows` (a columns.Readings); returns the number of alarms
+    raised.
 
     Vectorised per batch: almost every reading is quiet (no rule can change anything), so only the devices that
     need it do database work — a reading that breaches a rule (or, for a rate rule, is high enough to be a rise),
@@ -45,34 +48,48 @@ def apply_rules(new_rows, kinds: dict[int, str]) -> int:
     from .models import Alarm, Device, RuleState
     from .services import clear, raise_or_refresh
 
-    series = defaultdict(lambda: defaultdict(list))
-    for device_id, metric, ts, value in new_rows:
-        series[device_id][metric].append((ts, value))
+    order, starts = new_rows.groups()
+    group_device = new_rows.device[order][starts].tolist()
+    group_metric = [new_rows.names[m] for m in new_rows.metric[order][starts].tolist()]
+    values = new_rows.value[order]
+    group_lo, group_hi = np.minimum.reduceat(values, starts).tolist(), np.maximum.reduceat(values, starts).tolist()
+    ends = np.append(starts[1:], len(order)).tolist()
+    starts = starts.tolist()
     rules = [rule for rule in active_rules() if rule.rule_type != RuleType.SILENCE]
     by_metric = defaultdict(list)
     for rule in rules:
         by_metric[rule.metric].append(rule)
-    open_keys, in_breach = _watch_lists(list(series))
+    open_keys, in_breach = _watch_lists(sorted(set(group_device)))
     open_devices = {d for d, _ in open_keys}
     pairs = set()
-    applicable = {}  # (kind, metric) → the rules that watch it: asked once per batch, not per device
-    for d, metrics in series.items():
-        kind = kinds.get(d, "")
-        for metric, readings in metrics.items():
-            watching = applicable.get((kind, metric))
-            if watching is None:
-                watching = applicable[kind, metric] = [rule for rule in by_metric.get(metric, ())
-                                                       if rule.applies_to(kind)]
-            if not watching:
-                continue
-            if len(readings) == 1:
-                lo = hi = readings[0][1]
-            else:
-                values = [v for _, v in readings]
-                lo, hi = min(values), max(values)
-            for rule in watching:
-                if d in open_devices or (d, rule.pk) in in_breach or not r.quiet_between(rule, lo, hi):
-                    pairs.add((d, rule.pk))
+    by_watch = defaultdict(list)   # (device kind, metric) → its groups
+    for g, (d, metric) in enumerate(zip(group_device, group_metric, strict=True)):
+        by_watch[kinds.get(d, ""), metric].append(g)
+    with_state = open_devices | {d for d, _ in in_breach}
+    for (kind, metric), gs in by_watch.items():
+        watching = [rule for rule in by_metric.get(metric, ()) if rule.applies_to(kind)]
+        if not watching:
+            continue
+        lo, hi = min(group_lo[g] for g in gs), max(group_hi[g] for g in gs)
+        for rule in watching:
+            # A rule's quiet values form an interval, so when the batch's extremes are quiet every group is: one
+            # test per rule and batch in the usual case, a test per group only when something may breach.
+            if not r.quiet_between(rule, lo, hi):
+                pairs.update((group_device[g], rule.id) for g in gs
+                             if not r.quiet_between(rule, group_lo[g], group_hi[g]))
+            if with_state:
+                pairs.update((group_device[g], rule.id) for g in gs if group_device[g] in open_devices
+                             or (group_device[g], rule.id) in in_breach)
+
+    # The readings of the devices that need a closer look, as (ts, value) lists: only those become datetimes.
+    wanted = {d for d, _ in pairs} | {d for d, t in open_keys if t == "silence"}
+    series = defaultdict(lambda: defaultdict(list))
+    ts_sorted = new_rows.ts[order]
+    for g, d in enumerate(group_device):
+        if d in wanted:
+            lo, hi = starts[g], ends[g]
+            series[d][group_metric[g]] = [(from_us(t), v) for t, v in
+                                          zip(ts_sorted[lo:hi].tolist(), values[lo:hi].tolist(), strict=True)]
     raised = 0
     if pairs:
         by_rule = {rule.pk: rule for rule in rules}
@@ -90,6 +107,8 @@ def apply_rules(new_rows, kinds: dict[int, str]) -> int:
         open_alarms = {(a.device_id, a.alarm_type): a for a in Alarm.objects.active().filter(
             device_id__in=pair_devices, cleared_at=None)}
         previous = _previous_readings({(s.device_id, by_rule[s.rule_id].metric) for s in states}, series)
+        history = _rate_windows({(s.device_id, by_rule[s.rule_id].metric, by_rule[s.rule_id].window_s or 0)
+                                 for s in states if by_rule[s.rule_id].rule_type == RuleType.RATE}, series)
         devices = {}
         changed = []
         for state in states:
@@ -98,7 +117,8 @@ def apply_rules(new_rows, kinds: dict[int, str]) -> int:
             prev = previous.get((state.device_id, rule.metric))
             if prev and (state.last_ts is None or prev[0] > state.last_ts):
                 state.last_ts, state.last_value = prev
-            out = r.evaluate(rule, state, sorted(series[state.device_id][rule.metric]))
+            out = r.evaluate(rule, state, sorted(series[state.device_id][rule.metric]),
+                             history=history.get((state.device_id, rule.metric, rule.window_s or 0), ()))
             if (state.breach_started_at, state.last_ts, state.last_value, list(state.hits or [])) != before:
                 changed.append(state)
             key = (state.device_id, rule.code)
@@ -176,6 +196,19 @@ def _previous_readings(keys, series) -> dict:
             if ts not in fresh[key]:
                 out[key] = (ts, value)
                 break
+    return out
+
+
+def _rate_windows(keys, series) -> dict:
+    """(device, metric, window_s) → the stored (ts, value) readings in the window before the batch's first new
+    reading of that series: what a rate rule compares a rise against (only for the few series that may rise)."""
+    from .models import Reading
+
+    out = {}
+    for d, m, window_s in sorted(keys):
+        first = min(ts for ts, _ in series[d][m])
+        out[d, m, window_s] = list(Reading.objects.filter(device_id=d, metric=m, ts__gte=first - timedelta(
+            seconds=window_s), ts__lt=first).order_by("ts").values_list("ts", "value")[:10_000])
     return out
 
 

@@ -24,10 +24,10 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from operator import itemgetter
 from typing import Annotated
 
 import msgspec
+import numpy as np
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 
@@ -35,6 +35,7 @@ from gasguard.utilities import clock
 
 from . import partitions, rollups
 from .choices import DeadLetterReason, DeviceState
+from .columns import EPOCH, Readings, from_us, to_us
 from .rules import UNIT_CONVERSIONS, normalise
 
 METRIC = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
@@ -89,8 +90,6 @@ class _DeviceCache:
         self.items: dict[str, tuple[float, DeviceInfo | None]] = {}
 
     def get_many(self, codes) -> dict[str, DeviceInfo | None]:
-        from .models import Device
-
         now = time.monotonic()
         out, missing = {}, []
         for code in codes:
@@ -100,14 +99,37 @@ class _DeviceCache:
             else:
                 missing.append(code)
         if missing:
-            found = {d.code: d for d in Device.objects.filter(code__in=missing).only(
-                "id", "code", "kind", "secret_hash", "is_active")}
+            found = {row[1]: DeviceInfo(*row) for row in _device_rows(missing)}
             for code in missing:
-                d = found.get(code)
-                info = DeviceInfo(d.id, d.code, d.kind, d.secret_hash, d.is_active) if d else None
+                info = found.get(code)
                 self.items[code] = (now, info)
                 out[code] = info
         return out
+
+
+def _device_rows(codes):
+    """(id, code, kind, secret_hash, is_active) of the devices with these codes, as plain SQL: an ORM `code__in` of
+    a few thousand codes (what a cold cache asks for) cost more to build than to run."""
+    from .models import Device
+
+    codes = [c for c in codes if storable(c) == c]   # a NUL or a lone surrogate: no such code can exist
+    table = Device._meta.db_table
+    sql = f"SELECT id, code, kind, secret_hash, is_active FROM {table} WHERE code "
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute(sql + "= ANY(%s::varchar[])", ["{" + ",".join(_array_text(c) for c in codes) + "}"])
+            return [(*row[:4], bool(row[4])) for row in cur.fetchall()]
+        rows = []
+        for k in range(0, len(codes), 500):
+            chunk = codes[k:k + 500]
+            cur.execute(sql + f"IN ({', '.join(['%s'] * len(chunk))})", chunk)
+            rows.extend((*row[:4], bool(row[4])) for row in cur.fetchall())
+        return rows
+
+
+def _array_text(value: str) -> str:
+    """One element of a PostgreSQL array literal, quoted (a device code may hold any character)."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 devices = _DeviceCache()
@@ -117,6 +139,7 @@ def reset_caches():
     """Forget cached devices and rules (tests; a rotated secret takes effect at once)."""
     from . import evaluation
     devices.items.clear()
+    _verified.clear()
     _last_seen_written.clear()
     evaluation.reset_cache()
 
@@ -125,8 +148,24 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
+# secret hash → the secret last found to match it: a device's next message is checked with one comparison instead
+# of a SHA-256 (a rotated secret has a new hash, so the old entry is never consulted again).
+_verified: dict[str, bytes] = {}
+
+
 def secret_ok(info: DeviceInfo, secret) -> bool:
-    return isinstance(secret, str) and hmac.compare_digest(info.secret_hash, hash_secret(secret))
+    if not isinstance(secret, str):
+        return False
+    raw = secret.encode("utf-8", errors="surrogatepass")
+    known = _verified.get(info.secret_hash)
+    if known is not None and hmac.compare_digest(known, raw):
+        return True
+    if not hmac.compare_digest(info.secret_hash, hash_secret(secret)):
+        return False
+    if len(_verified) >= 100_000:
+        _verified.clear()
+    _verified[info.secret_hash] = raw
+    return True
 
 
 def parse_ts(value, received: datetime) -> datetime:
@@ -135,7 +174,9 @@ def parse_ts(value, received: datetime) -> datetime:
         return received
     if isinstance(value, bool):
         raise ValueError("ts 不能是布尔值")
-    if isinstance(value, int | float):
+    if isinstance(value, int):
+        return EPOCH + timedelta(milliseconds=value)     # exact, as the fast path computes it
+    if isinstance(value, float):
         if not math.isfinite(value):
             raise ValueError("ts 不是有限数")
         return datetime.fromtimestamp(value / 1000.0, tz=UTC)
@@ -154,7 +195,13 @@ def _text(payload) -> str:
         payload = payload.decode("utf-8", errors="replace")
     elif not isinstance(payload, str):
         payload = json.dumps(payload, ensure_ascii=False, default=str)
-    return _SECRET_IN_TEXT.sub(r'\1"***"', payload)[:MAX_PAYLOAD_KEPT]
+    return storable(_SECRET_IN_TEXT.sub(r'\1"***"', payload))[:MAX_PAYLOAD_KEPT]
+
+
+def storable(text: str) -> str:
+    """Text any database column takes: a NUL (which PostgreSQL refuses) spelled out, a lone surrogate (which is no
+    UTF-8) replaced — so the dead letter of a garbled message is written, and the rest of its batch with it."""
+    return text.encode("utf-8", errors="replace").decode("utf-8").replace("\x00", "\\u0000")
 
 
 def _readings(doc: dict):
@@ -178,12 +225,12 @@ _Metrics = Annotated[
 _Ts = int | datetime | None        # epoch milliseconds or ISO 8601; a float or a bool goes the careful way
 
 
-class _Reading(msgspec.Struct):
+class _Reading(msgspec.Struct, gc=False):   # no cycles: not tracked by the garbage collector
     m: _Metrics
     ts: _Ts = None
 
 
-class _Doc(msgspec.Struct):
+class _Doc(msgspec.Struct, gc=False):
     m: _Metrics | msgspec.UnsetType = msgspec.UNSET
     ts: _Ts = None
     readings: Annotated[list[_Reading], msgspec.Meta(min_length=1)] | msgspec.UnsetType = msgspec.UNSET
@@ -222,35 +269,66 @@ def _check_metric(name):
     return spec
 
 
-def _fast_rows(device_id, doc, received, oldest, newest):
-    """The (device_id, metric, ts, value) rows of a checked _Doc, or None if a reading is out of the accepted range
-    (the careful path dead-letters that one reading and keeps the rest)."""
-    rows = []
-    append = rows.append
-    known = _metric_names
-    fromtimestamp = datetime.fromtimestamp
-    for item in (doc,) if doc.readings is msgspec.UNSET else doc.readings:
-        ts = item.ts
-        if ts is None:
-            ts = received
-        elif ts.__class__ is int:
-            try:
-                ts = fromtimestamp(ts / 1000.0, tz=UTC)    # as parse_ts does
-            except (ValueError, OverflowError, OSError):   # beyond datetime's years: that reading is refused
-                return None
-        elif ts.tzinfo is None:
-            ts = ts.replace(tzinfo=UTC)
-        if ts < oldest or ts > newest:
-            return None
-        for metric, value in item.m.items():
-            spec = known.get(metric) or _check_metric(metric)
-            if spec is None:
-                return None  # a bad metric name: the careful path dead-letters that reading
-            if spec[1] is None:
-                append((device_id, metric, ts, value))
-            else:
-                append((device_id, spec[0], ts, value * spec[1]))
-    return rows
+_TS_LIMIT_MS = 2 ** 53   # |ms| beyond this is far outside any accepted range; clipping first keeps µs in int64
+
+
+class _FastColumns:
+    """The readings of the msgspec-checked messages, gathered as flat lists (one append per reading: the only
+    per-reading Python work), then checked and converted as arrays in columns()."""
+
+    def __init__(self):
+        self.names, self.stamps, self.values = [], [], []
+        self.starts, self.device_ids, self.messages = [], [], []   # one entry per message
+
+    def add(self, i, msg, device_id, doc):
+        names, stamps, values = self.names, self.stamps, self.values
+        self.starts.append(len(values))
+        self.device_ids.append(device_id)
+        self.messages.append((i, msg, device_id))
+        for item in (doc,) if doc.readings is msgspec.UNSET else doc.readings:
+            ts = item.ts
+            for metric, value in item.m.items():
+                names.append(metric)
+                stamps.append(ts)
+                values.append(value)
+
+    def columns(self, received_us, oldest_us, newest_us):
+        """(Readings of the messages whose every reading is acceptable, [the other messages]): a message with a
+        reading out of range or a bad metric name goes the careful way, which keeps that reading alone."""
+        n = len(self.values)
+        if not n:
+            return Readings.empty(), self.messages
+        try:  # the usual case: every ts is epoch milliseconds
+            ts = np.clip(np.fromiter(self.stamps, np.int64, n), -_TS_LIMIT_MS, _TS_LIMIT_MS) * 1000
+        except (TypeError, OverflowError, ValueError):
+            ts = np.fromiter((_stamp_us(t, received_us) for t in self.stamps), np.int64, n)
+        order = list(dict.fromkeys(self.names))           # the distinct names as sent, in first-seen order
+        code_of = {name: k for k, name in enumerate(order)}
+        sent = np.fromiter(map(code_of.__getitem__, self.names), np.int32, n)
+        specs = [_metric_names.get(name) or _check_metric(name) for name in order]
+        stored = list(dict.fromkeys(spec[0] for spec in specs if spec))
+        stored_code = np.array([stored.index(spec[0]) if spec else -1 for spec in specs], np.int32)
+        metric = stored_code[sent]
+        value = np.array(self.values, np.float64)
+        if any(spec and spec[1] is not None for spec in specs):
+            value *= np.array([spec[1] if spec and spec[1] is not None else 1.0 for spec in specs])[sent]
+        counts = np.diff(np.append(np.array(self.starts, np.int64), n))
+        device = np.repeat(np.array(self.device_ids, np.int64), counts)
+        bad = (ts < oldest_us) | (ts > newest_us) | (metric < 0)
+        readings = Readings(device, metric, ts, value, stored)
+        if not bad.any():
+            return readings, []
+        message = np.repeat(np.arange(len(counts)), counts)
+        refused = np.unique(message[bad])
+        return readings.take(~np.isin(message, refused)), [self.messages[k] for k in refused.tolist()]
+
+
+def _stamp_us(ts, received_us):
+    if ts is None:
+        return received_us
+    if ts.__class__ is int:
+        return max(-_TS_LIMIT_MS, min(ts, _TS_LIMIT_MS)) * 1000
+    return to_us(ts if ts.tzinfo else ts.replace(tzinfo=UTC))
 
 
 def ingest(messages: list[Message], *, received_at: datetime | None = None) -> Result:
@@ -265,8 +343,9 @@ def ingest(messages: list[Message], *, received_at: datetime | None = None) -> R
     dead: list[DeadLetter] = []
 
     def reject(i, msg, reason, detail, payload=None, whole=True):
-        dead.append(DeadLetter(received_at=received, source=msg.source, topic=msg.topic[:200],
-                               device_code=(msg.device_code or "")[:64], reason=reason, detail=str(detail)[:500],
+        dead.append(DeadLetter(received_at=received, source=msg.source, topic=storable(msg.topic)[:200],
+                               device_code=storable(msg.device_code or "")[:64], reason=reason,
+                               detail=storable(str(detail))[:500],
                                payload=_text(msg.payload if payload is None else payload)))
         if whole:
             result.rejected.append((i, reason))
@@ -292,29 +371,11 @@ def ingest(messages: list[Message], *, received_at: datetime | None = None) -> R
         docs.append((i, msg, doc, items))
 
     infos = devices.get_many({msg.device_code for _, msg, _, _ in docs})
-    rows = []        # (device_id, metric, ts, value)
-    seen = {}        # device_id → its newest reading here (last seen)
+    fast_columns = _FastColumns()
+    careful = []     # (device_id, metric as stored, ts datetime, value) of the messages checked one by one
     kinds = {}
-    for i, msg, doc, items in docs:
-        info = infos.get(msg.device_code)
-        if info is None:
-            reject(i, msg, DeadLetterReason.UNKNOWN_DEVICE, f"设备 {msg.device_code!r} 未登记")
-            continue
-        fast = items is None
-        if not secret_ok(info, msg.secret if msg.secret is not None else (doc.secret if fast else doc.get("secret"))):
-            reject(i, msg, DeadLetterReason.BAD_SECRET, "设备编码与密钥不符")
-            continue
-        if not info.is_active:
-            reject(i, msg, DeadLetterReason.INACTIVE_DEVICE, "设备已停用")
-            continue
-        kinds[info.id] = info.kind
-        if fast:
-            good = _fast_rows(info.id, doc, received, oldest, newest)
-            if good is not None:
-                rows.extend(good)
-                _newer(seen, info.id, max(good, key=_TS)[2])  # one C-level max per message, not a loop per row
-                continue
-            items = _readings(json.loads(msg.payload))  # a reading out of range: kept alone, the careful way
+
+    def one_by_one(i, msg, device_id, items):
         for item in items:
             try:
                 if not isinstance(item, dict) or not isinstance(item.get("m"), dict) or not item["m"]:
@@ -331,151 +392,161 @@ def ingest(messages: list[Message], *, received_at: datetime | None = None) -> R
                     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
                         raise ValueError(f"指标 {metric} 的值须为有限数")
                     name, val = normalise(metric, float(value))
-                    good.append((info.id, name, ts, val))
+                    good.append((device_id, name, ts, val))
             except (ValueError, TypeError, OverflowError) as exc:
                 reject(i, msg, DeadLetterReason.BAD_READING, exc, payload=item, whole=False)
                 continue
-            rows.extend(good)
-            if good:
-                _newer(seen, info.id, max(good, key=_TS)[2])
-    result.readings = len(rows)
+            careful.extend(good)
+
+    for i, msg, doc, items in docs:
+        info = infos.get(msg.device_code)
+        if info is None:
+            reject(i, msg, DeadLetterReason.UNKNOWN_DEVICE, f"设备 {msg.device_code!r} 未登记")
+            continue
+        fast = items is None
+        if not secret_ok(info, msg.secret if msg.secret is not None else (doc.secret if fast else doc.get("secret"))):
+            reject(i, msg, DeadLetterReason.BAD_SECRET, "设备编码与密钥不符")
+            continue
+        if not info.is_active:
+            reject(i, msg, DeadLetterReason.INACTIVE_DEVICE, "设备已停用")
+            continue
+        kinds[info.id] = info.kind
+        if fast:
+            fast_columns.add(i, msg, info.id, doc)
+        else:
+            one_by_one(i, msg, info.id, items)
+    readings, refused = fast_columns.columns(to_us(received), to_us(oldest), to_us(newest))
+    for i, msg, device_id in refused:   # a reading out of range or badly named: kept alone, the careful way
+        one_by_one(i, msg, device_id, _readings(json.loads(msg.payload)))
+    readings = Readings.concat([readings, Readings.from_rows(careful)])
+    result.readings = len(readings)
     result.dead_letters = len(dead)
 
     with transaction.atomic():
         if dead:
             DeadLetter.objects.bulk_create(dead)
-        if rows:
-            first, last = min(rows, key=_TS)[2].astimezone(UTC).date(), max(rows, key=_TS)[2].astimezone(UTC).date()
+        if len(readings):
+            first, last = from_us(readings.ts.min()).date(), from_us(readings.ts.max()).date()
             partitions.ensure({first + timedelta(days=k) for k in range((last - first).days + 1)})
-            new = write_readings(rows)
+            new = write_readings(readings)
             result.stored = len(new)
-            touch_devices(seen)
+            touch_devices(readings.newest_by_device())
             rollups.add(new)
-            if new:
+            if len(new):
                 from .evaluation import apply_rules
                 result.alarms_raised = apply_rules(new, kinds)
     return result
 
 
-def _newer(seen: dict, device_id, ts):
-    if device_id not in seen or ts > seen[device_id]:
-        seen[device_id] = ts
-
-
-def write_readings(rows) -> list[tuple]:
-    """Insert (device_id, metric, ts, value) rows, skipping any already stored; returns the rows that were new.
-    PostgreSQL: COPY (binary) into a temporary staging table, then INSERT … ON CONFLICT DO NOTHING RETURNING.
-    SQLite: the keys already there are read, the rest go in with executemany INSERT OR IGNORE."""
+def write_readings(readings: Readings) -> Readings:
+    """Insert the readings, skipping any already stored; returns the ones that were new.
+    PostgreSQL: binary COPY (straight into the day's partition when it can), falling back to a staging table and
+    INSERT … ON CONFLICT DO NOTHING RETURNING when a key is already there. SQLite: the keys already there are read,
+    the rest go in with executemany INSERT OR IGNORE."""
     if connection.vendor == "postgresql":
-        return _write_pg(rows)
-    return _write_sqlite(rows)
+        return _write_pg(readings)
+    return _write_sqlite(readings)
 
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_TS = itemgetter(2)
-_US = timedelta(microseconds=1)
-
-
-def _write_pg(rows):
-    """The common case — no reading of the batch is stored yet — costs one COPY straight into the day's partition
-    (no staging table, no routing), inside a savepoint. If a key is already there (a redelivered message), the
-    savepoint is rolled back and the batch goes the careful way: COPY into a staging table, then
-    INSERT … ON CONFLICT DO NOTHING RETURNING, which says which rows were new."""
+def _write_pg(readings):
+    """The common case — no reading of the batch is stored yet — costs one COPY of bytes built from the columns, into
+    the day's partition when the batch is within one (no routing), inside a savepoint. If a key is already there (a
+    redelivered message) or twice in the batch, the savepoint is rolled back and the batch goes the careful way."""
     from psycopg import errors
 
-    first = partitions.bounds(min(rows, key=_TS)[2].astimezone(UTC).date())[0]
-    if first == partitions.bounds(max(rows, key=_TS)[2].astimezone(UTC).date())[0]:
-        target = partitions.partition_name(first)
-        try:
-            # No de-duplication first: a key twice in the batch is a unique violation like a stored one, and goes
-            # the careful way; the common case costs one C-level write_row per row and nothing else.
-            with transaction.atomic(), connection.cursor() as cur:
-                with cur.cursor.copy(f"COPY {target} (device_id, metric, ts, value) FROM STDIN (FORMAT BINARY)") as cp:
-                    cp.set_types(["int8", "varchar", "timestamptz", "float8"])
-                    write_row = cp.write_row
-                    for row in rows:
-                        write_row(row)
-            return rows
-        except (errors.UniqueViolation, IntegrityError):  # psycopg's own error: the COPY bypasses Django's cursor
-            pass
-    return _write_pg_staged(list({(row[0], row[1], row[2]): row for row in rows}.values()))
+    first = partitions.bounds(from_us(readings.ts.min()).date())[0]
+    same = first == partitions.bounds(from_us(readings.ts.max()).date())[0]
+    target = partitions.partition_name(first) if same else partitions.PARENT
+    try:
+        with transaction.atomic(), connection.cursor() as cur:
+            with cur.cursor.copy(f"COPY {target} (device_id, metric, ts, value) FROM STDIN (FORMAT BINARY)") as cp:
+                for chunk in readings.copy_chunks():
+                    cp.write(chunk)
+        return readings
+    except (errors.UniqueViolation, IntegrityError):  # psycopg's own error: the COPY bypasses Django's cursor
+        pass
+    return _write_pg_staged(readings)
 
 
-def _write_pg_staged(rows):
-    # The new rows come back as integer keys (epoch microseconds), which cost far less to load than timestamps.
-    by_key = {}
-    for row in rows:
-        by_key.setdefault((row[0], row[1], (row[2] - _EPOCH) // _US), row)
+def _write_pg_staged(readings):
+    names = readings.names
+    keys = list(zip(readings.device.tolist(), [names[m] for m in readings.metric.tolist()], readings.ts.tolist(),
+                    strict=True))
+    first = {}
+    for k, key in enumerate(keys):
+        first.setdefault(key, k)
+    unique = readings.take(np.fromiter(first.values(), np.int64, len(first)))
     with connection.cursor() as cur:
         cur.execute("CREATE TEMP TABLE IF NOT EXISTS monitoring_reading_stage "
                     "(device_id bigint, metric varchar(32), ts timestamptz, value double precision) "
                     "ON COMMIT DELETE ROWS")
         cur.execute("TRUNCATE monitoring_reading_stage")
-        raw = cur.cursor  # the psycopg cursor under Django's wrapper
-        with raw.copy("COPY monitoring_reading_stage (device_id, metric, ts, value) FROM STDIN (FORMAT BINARY)") as cp:
-            cp.set_types(["int8", "varchar", "timestamptz", "float8"])
-            for row in by_key.values():
-                cp.write_row(row)
+        with cur.cursor.copy("COPY monitoring_reading_stage (device_id, metric, ts, value) FROM STDIN (FORMAT BINARY)") as cp:
+            for chunk in unique.copy_chunks():
+                cp.write(chunk)
         cur.execute("INSERT INTO monitoring_reading (device_id, metric, ts, value) "
                     "SELECT device_id, metric, ts, value FROM monitoring_reading_stage "
                     "ON CONFLICT DO NOTHING "
                     "RETURNING device_id, metric, (EXTRACT(EPOCH FROM ts - 'epoch'::timestamptz) * 1000000)::bigint")
-        return [by_key[key] for key in cur.fetchall()]
+        fresh = sorted(first[(d, m, int(t))] for d, m, t in cur.fetchall())
+    return readings.take(np.array(fresh, np.int64))
 
 
-def _write_sqlite(rows):
+def _write_sqlite(readings):
     adapt = connection.ops.adapt_datetimefield_value
+    rows = readings.rows()
     fresh, seen = [], set()
     by_series = defaultdict(list)
-    for row in rows:
+    for k, row in enumerate(rows):
         key = (row[0], row[1], adapt(row[2]))
         if key not in seen:
             seen.add(key)
-            by_series[row[0], row[1]].append((key, row))
+            by_series[row[0], row[1]].append((key, k))
     with connection.cursor() as cur:
         for (device_id, metric), items in by_series.items():
-            stamps = [k[2] for k, _ in items]
+            stamps = [key[2] for key, _ in items]
             # The primary key's index answers this range directly: (device_id, metric) then ts.
             cur.execute("SELECT CAST(ts AS TEXT) FROM monitoring_reading "
                         "WHERE device_id = %s AND metric = %s AND ts BETWEEN %s AND %s",
                         [device_id, metric, min(stamps), max(stamps)])
             have = {(device_id, metric, t) for (t,) in cur.fetchall()}
-            fresh.extend((key, row) for key, row in items if key not in have)
+            fresh.extend((key, k) for key, k in items if key not in have)
         cur.executemany("INSERT OR IGNORE INTO monitoring_reading (device_id, metric, ts, value) VALUES (%s, %s, %s, %s)",
-                        [(k[0], k[1], k[2], row[3]) for k, row in fresh])
-    return [row for _, row in fresh]
+                        [(key[0], key[1], key[2], rows[k][3]) for key, k in fresh])
+    return readings.take(np.array(sorted(k for _, k in fresh), np.int64))
 
 
 # Last seen is written at most every LAST_SEEN_RESOLUTION of device time per device (this process remembers what it
 # committed), so a device reporting every second costs one UPDATE every 10 s, not ten. Silence needs 3 intervals,
 # far more than this, before a device goes offline, so an offline device is always written (and back online) at once.
-LAST_SEEN_RESOLUTION = timedelta(seconds=10)
-_last_seen_written: dict[int, datetime] = {}
+LAST_SEEN_RESOLUTION_US = 10_000_000
+_last_seen_written: dict[int, int] = {}   # device id → last seen written (µs since the epoch)
 
 
-def touch_devices(newest: dict):
-    """Last seen = the newest reading's time (`newest`: device_id → newest ts of the batch; late data never moves it
-    back); an offline device is online again."""
+def touch_devices(newest: dict[int, int]):
+    """Last seen = the newest reading's time (`newest`: device_id → newest ts of the batch in µs; late data never
+    moves it back); an offline device is online again."""
     for device_id, ts in list(newest.items()):
         written = _last_seen_written.get(device_id)
-        if written is not None and written <= ts < written + LAST_SEEN_RESOLUTION:
+        if written is not None and written <= ts < written + LAST_SEEN_RESOLUTION_US:
             del newest[device_id]
     if not newest:
         return
     transaction.on_commit(lambda: _last_seen_written.update(newest))
     now = clock.now()
     if connection.vendor == "postgresql":
-        # One statement for the whole batch (an UPDATE per device was most of a batch's database time).
+        # One statement for the whole batch (an UPDATE per device was most of a batch's database time); the times
+        # go as integer microseconds, exact.
         ids, stamps = zip(*sorted(newest.items()), strict=True)
         with pg_cursor() as cur:
             cur.execute(
                 "UPDATE monitoring_device d SET last_seen_at = u.ts, "
                 "state_changed_at = CASE WHEN d.state = %s THEN %s ELSE d.state_changed_at END, "
                 "state = CASE WHEN d.state = %s THEN %s ELSE d.state END "
-                "FROM (SELECT id, to_timestamp(e) AS ts FROM unnest(%s::bigint[], %s::float8[]) AS x(id, e)) AS u "
+                "FROM (SELECT id, 'epoch'::timestamptz + e * interval '1 microsecond' AS ts "
+                "FROM unnest(%s::bigint[], %s::bigint[]) AS x(id, e)) AS u "
                 "WHERE d.id = u.id AND (d.last_seen_at IS NULL OR d.last_seen_at < u.ts)",
-                [DeviceState.OFFLINE, now, DeviceState.OFFLINE, DeviceState.ONLINE, pg_array(ids),
-                 pg_array(t.timestamp() for t in stamps)])
+                [DeviceState.OFFLINE, now, DeviceState.OFFLINE, DeviceState.ONLINE, pg_array(ids), pg_array(stamps)])
         return
     with connection.cursor() as cur:
         cur.executemany(
@@ -483,8 +554,8 @@ def touch_devices(newest: dict):
             "state_changed_at = CASE WHEN state = %s THEN %s ELSE state_changed_at END, "
             "state = CASE WHEN state = %s THEN %s ELSE state END "
             "WHERE id = %s AND (last_seen_at IS NULL OR last_seen_at < %s)",
-            [(_db_ts(ts), DeviceState.OFFLINE, _db_ts(now), DeviceState.OFFLINE, DeviceState.ONLINE, pk, _db_ts(ts))
-             for pk, ts in sorted(newest.items())])
+            [(_db_ts(from_us(ts)), DeviceState.OFFLINE, _db_ts(now), DeviceState.OFFLINE, DeviceState.ONLINE, pk,
+              _db_ts(from_us(ts))) for pk, ts in sorted(newest.items())])
 
 
 def pg_cursor():

@@ -1,5 +1,7 @@
 """City-lifeline monitoring: devices, their readings, alarm rules with persisted state, alarms, dead letters and
 the notification outbox. State changes go through services.py (alarms) and ingest.py (readings)."""
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -23,10 +25,22 @@ from .choices import (
 )
 
 
+def calibration_days() -> int:
+    """How long a calibration holds: JJG 693 puts the verification period of combustible gas detectors at one year
+    at most (setting MONITORING_CALIBRATION_DAYS)."""
+    return int(getattr(settings, "MONITORING_CALIBRATION_DAYS", 365))
+
+
 class DeviceQuerySet(models.QuerySet):
     def visible_to(self, user):
         from gasguard.org.scope import site_q
         return self.filter(site__in=Site.objects.filter(site_q(user)).values("pk"))
+
+    def calibration_overdue(self, today):
+        """Last calibrated (or, never calibrated, installed) more than calibration_days() ago, or no date at all."""
+        cutoff = today - timedelta(days=calibration_days())
+        return self.filter(Q(calibrated_on__lt=cutoff) | Q(calibrated_on=None, installed_on__lt=cutoff)
+                           | Q(calibrated_on=None, installed_on=None))
 
 
 class Device(models.Model):
@@ -60,6 +74,15 @@ class Device(models.Model):
 
     def __str__(self):
         return self.name or self.code
+
+    def calibration_due_on(self):
+        """The day the calibration runs out (None when the device has neither a calibration nor an install date)."""
+        since = self.calibrated_on or self.installed_on
+        return since + timedelta(days=calibration_days()) if since else None
+
+    def calibration_overdue(self, today) -> bool:
+        due = self.calibration_due_on()
+        return due is None or due < today
 
 
 class Reading(models.Model):

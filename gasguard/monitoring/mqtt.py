@@ -235,7 +235,7 @@ class Ingester:
 
     def run(self, *, stats_every=10.0):
         self.start()
-        last = time.monotonic()
+        last, reported = time.monotonic(), -1
         try:
             while not self.stopping.is_set():
                 batch = self.take()
@@ -243,9 +243,9 @@ class Ingester:
                     self.process(batch)
                 else:
                     close_old_connections()
-                if stats_every and time.monotonic() - last >= stats_every:
-                    self.report()
-                    last = time.monotonic()
+                if stats_every and time.monotonic() - last >= stats_every and self.totals.messages != reported:
+                    self.report()   # only when something arrived since the last line
+                    last, reported = time.monotonic(), self.totals.messages
         finally:
             self.report()
             self.client.disconnect()

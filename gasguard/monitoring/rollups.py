@@ -2,79 +2,61 @@
 transaction as the readings they summarise, so a chart never reads raw telemetry and never disagrees with it.
 
 Only the readings that were new (not duplicates) are added, so a redelivered message does not count twice. The
-buckets are aggregated in Python first (one row per device, metric and bucket of the batch), then upserted in
+buckets are aggregated on the batch's columns first (NumPy: one row per device, metric and bucket), then upserted in
 key order (two ingesters touching the same bucket wait for each other instead of deadlocking):
 PostgreSQL: one INSERT … SELECT FROM unnest(arrays) ON CONFLICT DO UPDATE per table; SQLite: executemany of the
 same upsert. `rebuild()` recomputes them from the readings (after a bulk load or a retention change)."""
 from datetime import UTC, datetime
 
+import numpy as np
 from django.db import connection
 
 TABLES = {"minute": "monitoring_readingminute", "hour": "monitoring_readinghour"}
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def _minutes(rows) -> dict:
-    acc = {}
-    for device_id, metric, ts, value in rows:
-        epoch = int(ts.timestamp())
-        key = (device_id, metric, epoch - epoch % 60)
-        a = acc.get(key)
-        if a is None:
-            acc[key] = [1, value, value, value]
-        else:
-            a[0] += 1
-            a[1] += value
-            if value < a[2]:
-                a[2] = value
-            if value > a[3]:
-                a[3] = value
-    return acc
+def _fold(device, metric, bucket, count, total, low, high, width):
+    """Sum (device, metric, bucket) groups into buckets of `width` seconds: arrays in, arrays out, sorted by key."""
+    bucket = bucket - bucket % width
+    order = np.lexsort((bucket, metric, device))
+    device, metric, bucket = device[order], metric[order], bucket[order]
+    change = np.ones(len(order), bool)
+    change[1:] = (device[1:] != device[:-1]) | (metric[1:] != metric[:-1]) | (bucket[1:] != bucket[:-1])
+    starts = np.flatnonzero(change)
+    return (device[starts], metric[starts], bucket[starts], np.add.reduceat(count[order], starts),
+            np.add.reduceat(total[order], starts), np.minimum.reduceat(low[order], starts),
+            np.maximum.reduceat(high[order], starts))
 
 
-def _hours(minutes: dict) -> dict:
-    """Hours folded from the minutes (one timestamp conversion per reading, not two)."""
-    acc = {}
-    for (device_id, metric, b), (c, s, lo, hi) in minutes.items():
-        key = (device_id, metric, b - b % 3600)
-        a = acc.get(key)
-        if a is None:
-            acc[key] = [c, s, lo, hi]
-        else:
-            a[0] += c
-            a[1] += s
-            if lo < a[2]:
-                a[2] = lo
-            if hi > a[3]:
-                a[3] = hi
-    return acc
-
-
-def add(rows) -> None:
-    """Fold new readings (device_id, metric, ts, value) into both roll-up tables."""
-    if not rows:
+def add(readings) -> None:
+    """Fold new readings (a columns.Readings) into both roll-up tables. Metrics are ranked by name, so every
+    ingester upserts in the same (device, metric name, bucket) order."""
+    if not len(readings):
         return
-    minutes = _minutes(rows)
-    for name, acc in (("minute", minutes), ("hour", _hours(minutes))):
-        items = sorted(acc.items())
+    rank = np.argsort(np.argsort(np.array(readings.names, dtype=object))).astype(np.int32)
+    by_rank = sorted(readings.names)
+    ones = np.ones(len(readings), np.int64)
+    minute = _fold(readings.device, rank[readings.metric], readings.ts // 1_000_000, ones, readings.value,
+                   readings.value, readings.value, 60)
+    hour = _fold(*minute, 3600)
+    for name, cols in (("minute", minute), ("hour", hour)):
+        device, metric, bucket, count, total, low, high = (c.tolist() for c in cols)
+        metric = [by_rank[m] for m in metric]
         if connection.vendor == "postgresql":
-            _upsert_pg(TABLES[name], items)
+            _upsert_pg(TABLES[name], (device, metric, bucket, count, total, low, high))
         else:
-            _upsert_sqlite(TABLES[name], items)
+            _upsert_sqlite(TABLES[name], zip(device, metric, bucket, count, total, low, high, strict=True))
 
 
-def _upsert_pg(table, items):
+def _upsert_pg(table, cols):
     from .ingest import pg_array, pg_cursor
 
-    cols = list(zip(*[(d, m, b, c, s, lo, hi) for (d, m, b), (c, s, lo, hi) in items], strict=True))
     with pg_cursor() as cur:
         cur.execute(
-            f"INSERT INTO {table} (device_id, metric, bucket, count, sum, min, max) "
+            f"INSERT INTO {table} AS t (device_id, metric, bucket, count, sum, min, max) "
             "SELECT d, m, to_timestamp(b), c, s, lo, hi FROM unnest(%s::bigint[], %s::varchar[], %s::bigint[], "
             "%s::int[], %s::float8[], %s::float8[], %s::float8[]) AS u(d, m, b, c, s, lo, hi) "
             "ON CONFLICT (device_id, metric, bucket) DO UPDATE SET count = t.count + EXCLUDED.count, "
-            "sum = t.sum + EXCLUDED.sum, min = LEAST(t.min, EXCLUDED.min), max = GREATEST(t.max, EXCLUDED.max)"
-            .replace(f"INTO {table} ", f"INTO {table} AS t "),
+            "sum = t.sum + EXCLUDED.sum, min = LEAST(t.min, EXCLUDED.min), max = GREATEST(t.max, EXCLUDED.max)",
             [pg_array(c) for c in cols])
 
 
@@ -86,11 +68,12 @@ def _upsert_sqlite(table, items):
             "VALUES (%s, %s, %s, %s, %s, %s, %s) "
             "ON CONFLICT (device_id, metric, bucket) DO UPDATE SET count = t.count + excluded.count, "
             "sum = t.sum + excluded.sum, min = min(t.min, excluded.min), max = max(t.max, excluded.max)",
-            [(d, m, adapt(datetime.fromtimestamp(b, tz=UTC)), c, s, lo, hi) for (d, m, b), (c, s, lo, hi) in items])
+            [(d, m, adapt(datetime.fromtimestamp(b, tz=UTC)), c, s, lo, hi) for d, m, b, c, s, lo, hi in items])
 
 
 def rebuild(device_ids=None) -> None:
     """Recompute the roll-ups from the readings (all devices, or those given)."""
+    from .columns import Readings
     from .models import Reading, ReadingHour, ReadingMinute
 
     for model in (ReadingMinute, ReadingHour):
@@ -105,9 +88,9 @@ def rebuild(device_ids=None) -> None:
     for row in qs.order_by("device_id", "metric", "ts").values_list("device_id", "metric", "ts", "value").iterator():
         batch.append(row)
         if len(batch) >= 50_000:
-            add(batch)
+            add(Readings.from_rows(batch))
             batch = []
-    add(batch)
+    add(Readings.from_rows(batch))
 
 
 def series(device_id: int, metric: str, bucket: str, since, until) -> list[dict]:

@@ -8,6 +8,7 @@ Evaluation keeps per device and rule a RuleState row (when the breach began, the
 restart does not reset a duration timer, and raises through services.raise_or_refresh(): one open alarm per
 device and alarm type, refreshed while the breach continues.
 """
+from collections import deque
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -24,22 +25,26 @@ UNIT_CONVERSIONS = {
 _METHANE = sorted(METHANE_KINDS)
 _PIPE = [DeviceKind.PRESSURE_METER.value]
 
+# The set points are inclusive (GB/T 50493: the first level AT 25 % LEL), so the methane rules use ≥. A rate rule
+# always compares the rise with ≥ (evaluate()); its op only says so on the rules page.
+METHANE_DEFAULT_CODES = ("ch4_level1", "ch4_level2", "ch4_rate", "ch4_repeat")
+
 DEFAULT_RULES = [
     # A first-level methane alarm must hold for a minute (a passing puff in a manhole is not a leak).
     {"code": "ch4_level1", "name": "甲烷浓度一级报警（≥25%LEL，持续60秒）", "kinds": _METHANE, "rule_type": RuleType.LEVEL,
-     "metric": "ch4_lel", "op": Op.GT, "threshold": 25.0, "hysteresis": 5.0, "duration_s": 60,
+     "metric": "ch4_lel", "op": Op.GE, "threshold": 25.0, "hysteresis": 5.0, "duration_s": 60,
      "severity": Severity.LEVEL1},
     {"code": "ch4_level2", "name": "甲烷浓度二级报警（≥50%LEL）", "kinds": _METHANE, "rule_type": RuleType.LEVEL,
-     "metric": "ch4_lel", "op": Op.GT, "threshold": 50.0, "hysteresis": 5.0, "duration_s": 0,
+     "metric": "ch4_lel", "op": Op.GE, "threshold": 50.0, "hysteresis": 5.0, "duration_s": 0,
      "severity": Severity.LEVEL2},
     {"code": "ch4_rate", "name": "甲烷浓度快速上升（60秒内升高≥10%LEL）", "kinds": _METHANE, "rule_type": RuleType.RATE,
-     "metric": "ch4_lel", "op": Op.GT, "threshold": 10.0, "window_s": 60, "severity": Severity.LEVEL1},
+     "metric": "ch4_lel", "op": Op.GE, "threshold": 10.0, "window_s": 60, "severity": Severity.LEVEL1},
     {"code": "pressure_band", "name": "管网压力超出运行区间（0.1–0.4 MPa）", "kinds": _PIPE, "rule_type": RuleType.LEVEL,
      "metric": "pressure_mpa", "op": Op.OUTSIDE, "low": 0.1, "threshold": 0.4, "hysteresis": 0.01,
      "duration_s": 30, "severity": Severity.LEVEL1},
     # A leak that comes and goes (each puff shorter than the sustained rule's minute): 3 breaches within 10 minutes.
     {"code": "ch4_repeat", "name": "甲烷浓度反复超限（10分钟内3次≥25%LEL）", "kinds": _METHANE,
-     "rule_type": RuleType.REPEAT, "metric": "ch4_lel", "op": Op.GT, "threshold": 25.0, "hysteresis": 5.0,
+     "rule_type": RuleType.REPEAT, "metric": "ch4_lel", "op": Op.GE, "threshold": 25.0, "hysteresis": 5.0,
      "repeat_count": 3, "window_s": 600, "severity": Severity.LEVEL1},
     {"code": "low_battery", "name": "电池电量低（<20%）", "kinds": [], "rule_type": RuleType.LEVEL,
      "metric": "battery", "op": Op.LT, "threshold": 20.0, "hysteresis": 5.0, "severity": Severity.WARNING},
@@ -67,20 +72,31 @@ def normalise(metric: str, value: float) -> tuple[str, float]:
 
 
 def breached(rule, value: float) -> bool:
-    if rule.op == Op.GT:
+    op = rule.op
+    if op == Op.GE:
+        return value >= rule.threshold
+    if op == Op.GT:
         return value > rule.threshold
-    if rule.op == Op.LT:
+    if op == Op.LT:
         return value < rule.threshold
+    if op == Op.LE:
+        return value <= rule.threshold
     return value > rule.threshold or (rule.low is not None and value < rule.low)
 
 
 def recovered(rule, value: float) -> bool:
-    """Back inside the limit by the hysteresis margin."""
+    """Back inside the limit by the hysteresis margin. With no margin this is exactly "not breached": an inclusive
+    limit (≥ / ≤) recovers only strictly inside it."""
     h = rule.hysteresis
-    if rule.op == Op.GT:
+    op = rule.op
+    if op == Op.GE:
+        return value < rule.threshold - h
+    if op == Op.GT:
         return value <= rule.threshold - h
-    if rule.op == Op.LT:
+    if op == Op.LT:
         return value >= rule.threshold + h
+    if op == Op.LE:
+        return value > rule.threshold + h
     return value <= rule.threshold - h and (rule.low is None or value >= rule.low + h)
 
 
@@ -105,21 +121,30 @@ class Outcome:
     hits: int = 0                        # confirmed breaching readings (refresh count)
 
 
-def evaluate(rule, state, readings) -> Outcome:
+def evaluate(rule, state, readings, history=()) -> Outcome:
     """Run one rule over one device's new readings of the rule's metric (sorted by ts), updating `state`
     (a RuleState) in memory. Readings older than the state's last reading (late data) are stored but do not
-    move the rule."""
+    move the rule. `history`: the stored (ts, value) readings of the rate rule's window before the new ones."""
     out = Outcome()
+    window = timedelta(seconds=rule.window_s or 0)
+    recent = deque(sorted(history))
+    if state.last_ts is not None and state.last_value is not None and (not recent or recent[-1][0] < state.last_ts):
+        recent.append((state.last_ts, state.last_value))
     for ts, value in readings:
         if state.last_ts is not None and ts <= state.last_ts:
             continue
         if rule.rule_type == RuleType.RATE:
-            prev_ts, prev_value = state.last_ts, state.last_value
-            if prev_ts is not None and prev_value is not None and ts - prev_ts <= timedelta(seconds=rule.window_s):
-                if value - prev_value >= rule.threshold:
-                    _hit(out, ts, value, prev_ts)
-                elif value <= prev_value:
+            # A rise of `threshold` within the window: the reading against the lowest of the window before it,
+            # so a leak that climbs steadily over several readings is caught, not only a jump between two.
+            while recent and ts - recent[0][0] > window:
+                recent.popleft()
+            if recent:
+                low_ts, low = min(recent, key=lambda p: (p[1], p[0]))
+                if value - low >= rule.threshold:
+                    _hit(out, ts, value, low_ts)
+                elif value <= recent[-1][1]:
                     out.clear_at = ts
+            recent.append((ts, value))
         elif rule.rule_type == RuleType.REPEAT:
             _repeat(rule, state, out, ts, value)
         elif breached(rule, value):

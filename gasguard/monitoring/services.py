@@ -15,11 +15,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from gasguard.audit import services as audit
-from gasguard.org.scope import can_verify
+from gasguard.org.scope import can_manage_master_data, can_verify
 from gasguard.utilities import clock
 
 from . import notify
-from .choices import AlarmAction, AlarmState, DeviceKind, DeviceState, Finding
+from .choices import AlarmAction, AlarmState, DeviceKind, DeviceState, Finding, Op, RuleType, Severity
 from .models import Alarm, AlarmEvent, AlarmRule, Device
 
 ALARM_FIELDS_EXCLUDED = ()
@@ -43,15 +43,12 @@ def register_device(*, code: str, kind: str, site, by=None, name="", lat=None, l
     """Register a sensor watching `site`; returns the device and its secret, shown this once (only a hash is
     kept). The device's place defaults to the site's."""
     code = (code or "").strip()
-    errors = {}
+    errors = _device_errors(kind=kind, lat=lat, lon=lon, installed_on=installed_on, calibrated_on=calibrated_on,
+                            interval_s=interval_s)
     if not code or "/" in code or "+" in code or "#" in code:
         errors["code"] = "设备编码不能为空，且不能含 / + #（MQTT 主题的保留字符）"
     elif Device.objects.filter(code=code).exists():
         errors["code"] = f"设备编码 {code} 已存在"
-    if kind not in DeviceKind.values:
-        errors["kind"] = "设备类型无效"
-    if interval_s is None or int(interval_s) < 1:
-        errors["interval_s"] = "上报间隔须为正整数秒"
     if errors:
         raise ValidationError(errors)
     from .ingest import hash_secret
@@ -67,14 +64,208 @@ def register_device(*, code: str, kind: str, site, by=None, name="", lat=None, l
 
 
 @transaction.atomic
-def rotate_secret(device: Device, *, by=None) -> str:
-    """A new secret for the device (the old one stops working within the ingesters' cache period)."""
+def rotate_secret(device: Device, *, by) -> str:
+    """A new secret for the device (the old one stops working within the ingesters' cache period). Only its hash
+    is kept: the caller shows the secret once."""
     from .ingest import hash_secret
 
+    _check_office(by)
     secret = secrets.token_urlsafe(24)
     Device.objects.filter(pk=device.pk).update(secret_hash=hash_secret(secret))
     audit.record("device.rotate_secret", device, actor=by)
+    # This process (the HTTP readings endpoint) takes the new secret at once; ingesters within their cache period.
+    transaction.on_commit(_forget_cached_devices)
     return secret
+
+
+def _forget_cached_devices():
+    from .ingest import reset_caches
+
+    reset_caches()
+
+
+# ---------------------------------------------------------------------------------------------------- rules
+
+# What the office may change on a rule from the rules page (its code, type, metric and operator stay).
+RULE_EDITABLE = ("threshold", "low", "hysteresis", "duration_s", "window_s", "intervals", "repeat_count",
+                 "is_active")
+MAX_RULE_SECONDS = 86_400
+# The value range of each metric the rules watch: a threshold outside it could never be met.
+METRIC_RANGES = {"ch4_lel": (0.0, 100.0), "battery": (0.0, 100.0), "pressure_mpa": (0.0, 10.0),
+                 "flow_m3h": (0.0, 1_000_000.0)}
+
+
+def rule_errors(rule: AlarmRule) -> dict:
+    """Per field, what is wrong with the rule's settings (Chinese, naming the field)."""
+    errors = {}
+    kind = rule.rule_type
+    if kind in (RuleType.LEVEL, RuleType.RATE, RuleType.REPEAT):
+        lo, hi = METRIC_RANGES.get(rule.metric, (None, None))
+        if rule.threshold is None:
+            errors["threshold"] = "请填写阈值"
+        elif lo is not None and not lo < rule.threshold <= hi:
+            errors["threshold"] = f"阈值须大于 {lo:g} 且不超过 {hi:g}"
+        if rule.hysteresis is None or rule.hysteresis < 0:
+            errors["hysteresis"] = "回差不能为负数"
+        elif rule.threshold is not None and "threshold" not in errors:
+            if rule.op == Op.OUTSIDE:
+                if rule.low is None:
+                    errors["low"] = "请填写区间下限"
+                elif rule.low >= rule.threshold:
+                    errors["low"] = "区间下限须小于阈值（区间上限）"
+                elif 2 * rule.hysteresis >= rule.threshold - rule.low:
+                    errors["hysteresis"] = "回差须小于区间宽度的一半，否则读数回到区间内也无法恢复"
+            elif rule.op in (Op.GT, Op.GE) and kind != RuleType.RATE and rule.hysteresis >= rule.threshold:
+                errors["hysteresis"] = "回差须小于阈值，否则读数降到 0 也无法恢复"
+            elif rule.op in (Op.LT, Op.LE) and hi is not None and rule.threshold + rule.hysteresis > hi:
+                errors["hysteresis"] = f"阈值加回差不能超过 {hi:g}，否则读数无法恢复"
+    if not 0 <= (rule.duration_s or 0) <= MAX_RULE_SECONDS:
+        errors["duration_s"] = f"持续时间须为 0 至 {MAX_RULE_SECONDS} 秒"
+    if kind in (RuleType.RATE, RuleType.REPEAT) and not 1 <= (rule.window_s or 0) <= MAX_RULE_SECONDS:
+        errors["window_s"] = f"时间窗须为 1 至 {MAX_RULE_SECONDS} 秒"
+    if kind == RuleType.SILENCE and not 1 <= (rule.intervals or 0) <= 1000:
+        errors["intervals"] = "无数据的上报周期数须为 1 至 1000"
+    if kind == RuleType.REPEAT and not 2 <= (rule.repeat_count or 0) <= 100:
+        errors["repeat_count"] = "时间窗内超限次数须为 2 至 100"
+    if kind == RuleType.LEVEL and "threshold" not in errors and rule.severity in (Severity.LEVEL1, Severity.LEVEL2):
+        errors.update(_level_order_errors(rule))
+    return errors
+
+
+def _level_order_errors(rule: AlarmRule) -> dict:
+    """A first-level (low) set point stays below the second-level (high) one of the same metric and direction:
+    else the second level would come first."""
+    others = AlarmRule.objects.filter(rule_type=RuleType.LEVEL, metric=rule.metric, is_active=True,
+                                      op__in=[Op.GT, Op.GE] if rule.op in (Op.GT, Op.GE) else [Op.LT, Op.LE],
+                                      severity=Severity.LEVEL2 if rule.severity == Severity.LEVEL1 else
+                                      Severity.LEVEL1).exclude(pk=rule.pk).exclude(threshold=None)
+    rising = rule.op in (Op.GT, Op.GE)
+    for other in others:
+        first, second = (rule, other) if rule.severity == Severity.LEVEL1 else (other, rule)
+        if (first.threshold >= second.threshold) if rising else (first.threshold <= second.threshold):
+            side = "低于" if rising else "高于"
+            if rule.severity == Severity.LEVEL1:
+                return {"threshold": f"一级报警阈值须{side}二级报警阈值（“{other.name}”为 {other.threshold:g}）"}
+            return {"threshold": f"二级报警阈值须{'高于' if rising else '低于'}一级报警阈值（“{other.name}”为 "
+                                 f"{other.threshold:g}）"}
+    return {}
+
+
+@transaction.atomic
+def update_rule(rule: AlarmRule, *, by, **changes) -> AlarmRule:
+    """Change a rule's settings (office only; RULE_EDITABLE), checked field by field. Audited with the rule before
+    and after; the ingesters pick the change up within evaluation.RULES_TTL_S."""
+    _check_office(by)
+    unknown = set(changes) - set(RULE_EDITABLE)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    rule = AlarmRule.objects.select_for_update().get(pk=rule.pk)
+    before = audit.snapshot(rule)
+    for field, value in changes.items():
+        setattr(rule, field, value)
+    errors = rule_errors(rule)
+    if errors:
+        raise ValidationError(errors)
+    after = audit.snapshot(rule)
+    if after == before:
+        return rule
+    rule.save(update_fields=[f for f in RULE_EDITABLE if before.get(f) != after.get(f)])
+    audit.record("alarm_rule.update", rule, actor=by, before=before, after=after,
+                 extra={"changed": sorted(f for f in RULE_EDITABLE if before.get(f) != after.get(f))})
+    transaction.on_commit(_forget_cached_rules)
+    return rule
+
+
+@transaction.atomic
+def save_rule_from_api(rule: AlarmRule, *, by, **fields) -> AlarmRule:
+    """PATCH/PUT of the rules API (any serializer field): the same checks and audit record as update_rule."""
+    _check_office(by)
+    rule = AlarmRule.objects.select_for_update().get(pk=rule.pk)
+    before = audit.snapshot(rule)
+    for field, value in fields.items():
+        setattr(rule, field, value)
+    errors = rule_errors(rule)
+    if errors:
+        raise ValidationError(errors)
+    after = audit.snapshot(rule)
+    if after != before:
+        rule.save()
+        audit.record("alarm_rule.update", rule, actor=by, before=before, after=after,
+                     extra={"changed": sorted(k for k in after if before.get(k) != after.get(k))})
+        transaction.on_commit(_forget_cached_rules)
+    return rule
+
+
+def _forget_cached_rules():
+    from .evaluation import reset_cache
+
+    reset_cache()
+
+
+MAX_INTERVAL_S = 86_400
+
+# What the office may change on a registered device (the code is its MQTT identity and stays; the secret is rotated).
+DEVICE_EDITABLE = ("name", "kind", "site", "lat", "lon", "installed_on", "calibrated_on", "interval_s", "is_active")
+
+
+def _device_errors(*, kind, lat, lon, installed_on, calibrated_on, interval_s) -> dict:
+    errors = {}
+    if kind not in DeviceKind.values:
+        errors["kind"] = "设备类型无效"
+    if lat is not None and not -90 <= lat <= 90:
+        errors["lat"] = "纬度须在 -90 至 90 之间"
+    if lon is not None and not -180 <= lon <= 180:
+        errors["lon"] = "经度须在 -180 至 180 之间"
+    if (lat is None) != (lon is None):
+        errors["lon" if lon is None else "lat"] = "经度和纬度须同时填写或同时留空"
+    today = clock.today()
+    if installed_on and installed_on > today:
+        errors["installed_on"] = "安装日期不能晚于今天"
+    if calibrated_on and calibrated_on > today:
+        errors["calibrated_on"] = "标定日期不能晚于今天"
+    try:
+        interval = int(interval_s)
+    except (TypeError, ValueError):
+        interval = 0
+    if not 1 <= interval <= MAX_INTERVAL_S:
+        errors["interval_s"] = f"上报间隔须为 1 至 {MAX_INTERVAL_S} 之间的整数秒"
+    return errors
+
+
+def _check_office(by, message="仅区专班办公室可以维护监测设备和报警规则"):
+    if by is None or not can_manage_master_data(by):
+        raise PermissionDenied(message)
+
+
+@transaction.atomic
+def update_device(device: Device, *, by, **changes) -> Device:
+    """Change a device's register entry (office only; DEVICE_EDITABLE). It follows its site into the site's
+    jurisdiction. Audited with the entry before and after; nothing is written when nothing changed."""
+    _check_office(by)
+    unknown = set(changes) - set(DEVICE_EDITABLE)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    device = Device.objects.select_for_update().get(pk=device.pk)
+    merged = {f: changes.get(f, getattr(device, f)) for f in DEVICE_EDITABLE}
+    errors = _device_errors(kind=merged["kind"], lat=merged["lat"], lon=merged["lon"],
+                            installed_on=merged["installed_on"], calibrated_on=merged["calibrated_on"],
+                            interval_s=merged["interval_s"])
+    if merged["site"] is None:
+        errors["site"] = "请选择监测对象"
+    if errors:
+        raise ValidationError(errors)
+    before = audit.snapshot(device, exclude=("secret_hash",))
+    for field, value in changes.items():
+        setattr(device, field, value)
+    device.name = (device.name or "").strip() or device.code
+    device.interval_s = int(device.interval_s)
+    device.jurisdiction_id = device.site.jurisdiction_id
+    after = audit.snapshot(device, exclude=("secret_hash",))
+    if after == before:
+        return device
+    device.save()
+    audit.record("device.update", device, actor=by, before=before, after=after)
+    return device
 
 
 def _set_device_state(device_id: int, state: str):

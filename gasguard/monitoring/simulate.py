@@ -33,6 +33,19 @@ def demo_secret(code: str) -> str:
                     hashlib.sha256).hexdigest()[:32]
 
 
+def _demo_dates(code: str):
+    """Installed within the last three years and calibrated since, about one device in eight more than a year ago
+    (the register flags those). A generator of its own, so the devices' places stay as they were."""
+    from gasguard.utilities import clock
+
+    rng = random.Random(f"dates:{code}")
+    today = clock.today()
+    installed = today - timedelta(days=rng.randint(30, 3 * 365))
+    age = (today - installed).days
+    calibrated = today - timedelta(days=min(age, rng.randint(366, 500) if rng.random() < 0.125 else rng.randint(0, 330)))
+    return installed, calibrated
+
+
 def load_demo_devices(*, per_kind=6, seed=7, by=None) -> list:
     """Register demo devices on the demo district's sites (none if any device exists). Returns the devices."""
     from gasguard.sites.models import Site
@@ -51,9 +64,11 @@ def load_demo_devices(*, per_kind=6, seed=7, by=None) -> list:
                 code = f"{CODE_PREFIX[kind]}-{site.pk:05d}"
                 lat = (site.lat or 39.0) + rng.uniform(-0.002, 0.002)
                 lon = (site.lon or 117.7) + rng.uniform(-0.002, 0.002)
+                installed_on, calibrated_on = _demo_dates(code)
                 device, _ = register_device(code=code, kind=kind, site=site, by=by, name=f"{site.name}{kind.label}",
                                             lat=lat, lon=lon, interval_s=30 if kind in (
                                                 DeviceKind.PRESSURE_METER, DeviceKind.FLOW_METER) else 60,
+                                            installed_on=installed_on, calibrated_on=calibrated_on,
                                             secret=demo_secret(code))
                 made.append(device)
     return made

@@ -155,7 +155,7 @@ class SaleSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Sale
-        fields = ["id", "number", "seller", "seller_name", "customer", "customer_name", "usage_address",
+        fields = ["id", "number", "seller", "seller_name", "customer", "customer_name", "usage_address", "site",
                   "jurisdiction", "codes", "sold_at", "courier", "safety_checker"]
 
     def get_codes(self, obj) -> list[str]:
@@ -168,6 +168,9 @@ class SaleInSerializer(serializers.Serializer):
     courier = serializers.IntegerField()
     safety_checker = serializers.IntegerField()
     usage_address = serializers.CharField(required=False, allow_blank=True, default="")
+    site = serializers.IntegerField(required=False, allow_null=True, default=None,
+                                    help_text="用气场所 id（不填则为用户登记的场所）：个人经营的餐饮店等；"
+                                              "餐饮企业、单位食堂不得使用50kg气瓶")
     sold_at = serializers.DateTimeField(required=False)
 
 

@@ -368,7 +368,8 @@ class SaleList(generics.ListCreateAPIView):
             sale = services.sell(seller=seller, customer=customer, codes_sold=data["codes"],
                                  courier=_worker(seller, data["courier"], "courier"),
                                  safety_checker=_worker(seller, data["safety_checker"], "safety_checker"),
-                                 by=request.user, usage_address=data["usage_address"], sold_at=data.get("sold_at"))
+                                 by=request.user, usage_address=data["usage_address"], sold_at=data.get("sold_at"),
+                                 site=data["site"])
         except services.Refused as exc:
             return refused_response(exc)
         return Response(s.SaleSerializer(sale).data, status=status.HTTP_201_CREATED)

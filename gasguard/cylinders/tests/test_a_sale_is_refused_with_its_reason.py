@@ -1,4 +1,4 @@
-"""A real-name sale is refused, with every reason: 50 kg 气液双相 to catering, a seller without a valid gas business
+"""A real-name sale is refused, with every reason: 50 kg bottles (气液双相 named as such) to catering, a seller without a valid gas business
 licence, a buyer with an overdue delivery-check hazard, an uncertified delivery person (and unfit or unfilled
 cylinders, bad codes)."""
 from datetime import timedelta
@@ -42,8 +42,10 @@ def test_a_50kg_double_phase_cylinder_is_not_sold_to_a_restaurant_or_canteen(gas
     assert refused(gas, restaurant, [banned]) == ["double_phase_to_catering"]
     canteen = helpers.business(gas, testing.make_site(testing.STREET_A_GRID, "canteen"), name="某单位食堂")
     assert refused(gas, canteen, [banned]) == ["double_phase_to_catering"]
-    # Its single-valve replacement is fine, and the banned type may still go to a household.
-    assert helpers.sell(gas, restaurant, [filled(gas, model="YSP118/49.5")])
+    # Nor, under the plan's rule (二(一)2), its single-valve replacements; a 15 kg bottle is fine, and the 50 kg
+    # types may still go to a household.
+    assert refused(gas, restaurant, [filled(gas, model="YSP118/49.5")]) == ["fifty_kg_to_catering"]
+    assert helpers.sell(gas, restaurant, [filled(gas, model="YSP35.5")])
     assert helpers.sell(gas, helpers.person(gas), [banned])
 
 

@@ -175,6 +175,16 @@ class AlarmRuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
     serializer_class = s.AlarmRuleSerializer
     permission_classes = [permissions.IsAuthenticated, ReadOnlyOrOffice]
 
+    def perform_update(self, serializer):
+        """Through the service, as the rules page: checked field by field and audited."""
+        from django.core.exceptions import ValidationError as DjangoValidationError
+
+        try:
+            serializer.instance = services.save_rule_from_api(serializer.instance, by=self.request.user,
+                                                              **serializer.validated_data)
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.message_dict) from exc
+
 
 class DeadLetterViewSet(viewsets.ReadOnlyModelViewSet):
     """What the ingesters could not use, newest first (office only)."""

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 
+from gasguard.monitoring.columns import Readings
 from gasguard.monitoring.ingest import write_readings
 from gasguard.monitoring.models import Reading
 
@@ -21,5 +22,5 @@ def test_duplicates_are_stored_once():
     assert (again.stored, again.duplicates) == (4, 8)
     assert Reading.objects.filter(device_id=device.pk).count() == 6
     # The write path itself says which rows were new.
-    assert write_readings([(device.pk, "ch4_lel", t0, 1.0), (device.pk, "x", t0, 1.0)]) == [
-        (device.pk, "x", t0, 1.0)]
+    new = write_readings(Readings.from_rows([(device.pk, "ch4_lel", t0, 1.0), (device.pk, "x", t0, 1.0)]))
+    assert new.rows() == [(device.pk, "x", t0, 1.0)]

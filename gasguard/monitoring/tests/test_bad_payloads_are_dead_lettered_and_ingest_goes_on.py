@@ -114,3 +114,29 @@ def test_a_message_that_breaks_the_code_is_kept_and_the_rest_stored(monkeypatch,
     assert acked == [1, 2]
     assert Reading.objects.filter(device_id=device.pk).count() == 1
     assert DeadLetter.objects.get().detail.startswith("处理出错")
+
+
+@pytest.mark.django_db
+def test_device_codes_with_quotes_backslashes_or_nul_are_looked_up_safely():
+    from gasguard.monitoring.ingest import devices, reset_caches
+
+    odd = make_device(code='T"ODD\\1,{x}')
+    reset_caches()
+    found = devices.get_many([odd.code, "NO\x00PE", "", "T-NONE"])
+    assert found[odd.code].id == odd.pk and found["NO\x00PE"] is None and found["T-NONE"] is None
+
+
+@pytest.mark.django_db
+def test_a_payload_with_a_nul_or_a_lone_surrogate_is_dead_lettered_and_the_batch_is_stored():
+    device = make_device()
+    t0 = base_time()
+    good = json.dumps(reading(t0, ch4_lel=3.0))
+    r = ingest([Message(payload=b'{"m": {"ch4_lel": 1}, "x": "\x00', device_code=device.code),
+                Message(payload='{"m": {"ch4_lel": 1}}\x00', device_code=device.code),
+                Message(payload=json.dumps({"device": "X\ud800\u0000", "m": {"ch4_lel": 1}, "secret": SECRET})),
+                Message(payload=json.dumps({"device": "Y\ud800", "m": {"ch4_lel": 1}, "secret": SECRET})),
+                Message(payload=good, device_code=device.code)])
+    assert r.stored == 1 and r.dead_letters == 4
+    kept = list(DeadLetter.objects.order_by("id").values_list("payload", "device_code"))
+    assert "\\u0000" in kept[0][0] and "\x00" not in "".join(p + c for p, c in kept)
+    assert Reading.objects.filter(device_id=device.pk).count() == 1

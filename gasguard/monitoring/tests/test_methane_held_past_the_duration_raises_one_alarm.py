@@ -66,3 +66,22 @@ def test_low_battery_and_pressure_out_of_band():
     assert set(Alarm.objects.values_list("alarm_type", flat=True)) == {"pressure_band", "low_battery"}
     send(meter, reading(t0 + timedelta(seconds=50), pressure_mpa=0.3, battery=80))
     assert Alarm.objects.filter(cleared_at__isnull=True).count() == 0
+
+
+@pytest.mark.django_db
+def test_a_steady_climb_within_the_window_is_a_rapid_rise_and_a_slow_one_is_not():
+    """The rate rule (+10 % LEL within 60 s) compares a reading with the lowest of the minute before it, readings of
+    earlier batches included: a leak climbing 3 % LEL every 10 s is caught though no two readings differ by 10."""
+    climbing, slow = make_device(), make_device()
+    t0 = base_time()
+    send(climbing, *[reading(t0 + timedelta(seconds=s), ch4_lel=2.0) for s in range(0, 30, 10)])  # quiet batch
+    send(slow, *[reading(t0 + timedelta(seconds=s), ch4_lel=2.0) for s in range(0, 30, 10)])
+    for k in range(1, 6):   # one reading a message, as a detector sends them: 5, 8, 11, 14, 17 % LEL
+        send(climbing, reading(t0 + timedelta(seconds=20 + 10 * k), ch4_lel=2.0 + 3 * k))
+        send(slow, reading(t0 + timedelta(seconds=20 + 10 * k), ch4_lel=2.0 + 1.5 * k))   # up to 9.5: no rise
+    rate = Alarm.objects.get(alarm_type="ch4_rate")
+    assert rate.device_id == climbing.pk
+    assert rate.first_ts == t0                    # the lowest reading of the window it rose from (60 s before)
+    # Raised at 14 (14 − 2 ≥ 10 at t0 + 60 s; 11 − 2 at t0 + 50 s was not), refreshed at 17.
+    assert (rate.count, rate.last_value) == (2, pytest.approx(17.0))
+    assert not Alarm.objects.filter(device=slow).exists()

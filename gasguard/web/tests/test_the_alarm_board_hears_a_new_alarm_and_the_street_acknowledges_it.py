@@ -55,10 +55,12 @@ def test_a_new_alarm_appears_live_and_is_acknowledged(page, page_errors, cast, s
     dialog = page.locator("#step-dialog")
     expect(dialog).to_be_visible()
     dialog.locator("select[name=unit]").select_option(label="区城市管理委")
+    dialog.locator("select[name=user]").select_option(label="检查员吴刚")   # and a person by name
     dialog.locator("textarea[name=note]").fill("请城管委燃气科到场核查")
     dialog.get_by_role("button", name="提交").click()
     expect(dialog).to_be_hidden()
     expect(row.locator("td.state")).to_have_text("已派单")
+    expect(row.locator(".dispatched")).to_have_text("派往 区城市管理委 检查员吴刚")
     row.get_by_role("button", name="到场").click()
     expect(row.locator("td.state")).to_have_text("已到场")
     row.get_by_role("button", name="处置").click()
@@ -74,6 +76,7 @@ def test_a_new_alarm_appears_live_and_is_acknowledged(page, page_errors, cast, s
     expect(page.locator("#alarm-count")).to_have_text("0")
     alarm.refresh_from_db()
     assert (alarm.state, alarm.finding, alarm.dispatched_to_unit.name) == ("closed", "false_alarm", "区城市管理委")
+    assert alarm.dispatched_to_user == cast.inspector
     assert list(alarm.events.values_list("action", flat=True).order_by("id")) == [
         "raise", "acknowledge", "dispatch", "arrive", "handle", "close"]
 

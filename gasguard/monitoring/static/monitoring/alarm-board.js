@@ -100,7 +100,10 @@
     if (e.submitter && e.submitter.value === "cancel") return;
     e.preventDefault();
     var body = {note: form.note.value};
-    if (pending.action === "dispatch") body.unit = form.unit.value;
+    if (pending.action === "dispatch") {
+      body.unit = form.unit.value;
+      if (form.user.value) body.user = form.user.value;  // a person by name, besides the unit
+    }
     if (pending.action === "handle") body.finding = form.finding.value;
     post(pending.id, pending.action, body).then(function (err) {
       if (err) { errorBox.textContent = err; errorBox.hidden = false; } else { dialog.close(); }
