@@ -8,6 +8,7 @@ from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.authentication import SessionAuthentication
@@ -152,31 +153,31 @@ def _gate_input(data) -> dict:
     """The reader's request, checked by hand (a DRF serializer cost more than the rest of the view): code (text),
     station (an id), checked_at (ISO 8601, checked by the service), client_id (a UUID). Errors name the field."""
     if not hasattr(data, "get"):
-        raise ValidationError({"non_field_errors": "请求内容须为 JSON 对象"})
+        raise ValidationError({"non_field_errors": _("请求内容须为 JSON 对象")})
     errors = {}
     code = data.get("code")
     if code is None:
-        errors["code"] = "请填写气瓶编码"
+        errors["code"] = _("请填写气瓶编码")
     elif isinstance(code, (int, float)) and not isinstance(code, bool):
         code = str(code)  # as DRF's CharField: a number scanned as a number is still a code
     elif not isinstance(code, str):
-        errors["code"] = "气瓶编码须为文本"
+        errors["code"] = _("气瓶编码须为文本")
     station = data.get("station")
     if isinstance(station, str) and station.strip().isdigit():
         station = int(station)
     if station is None or station == "":
-        errors["station"] = "请填写充装站"
+        errors["station"] = _("请填写充装站")
     elif isinstance(station, bool) or not isinstance(station, int):
-        errors["station"] = "充装站须为编号（整数）"
+        errors["station"] = _("充装站须为编号（整数）")
     client_id = data.get("client_id") or None
     if client_id is not None:
         try:
             client_id = uuid.UUID(str(client_id))
         except ValueError:
-            errors["client_id"] = "终端记录编号须为 UUID"
+            errors["client_id"] = _("终端记录编号须为 UUID")
     checked_at = data.get("checked_at") or None
     if checked_at is not None and not isinstance(checked_at, str):
-        errors["checked_at"] = "检查时间须为 ISO 8601 文本"
+        errors["checked_at"] = _("检查时间须为 ISO 8601 文本")
     if errors:
         raise ValidationError(errors)
     return {"code": code, "station": station, "checked_at": checked_at, "client_id": client_id}
