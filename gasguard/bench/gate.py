@@ -329,7 +329,64 @@ class Server:
                 if len(parts) == 3 and parts[0].startswith(prefix)]
 
 
-def measure(url: str, fx: dict, cylinders: int, *, seconds=20, warmup=3, connections=16, workers=4, threads=2,
+def _cpu_ticks(pids) -> int:
+    """User + system CPU of these processes so far, in clock ticks (Linux /proc; 0 for a process gone)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
+
+
+def _worker_pids(master: int) -> list[int]:
+    children = Path(f"/proc/{master}/task/{master}/children")
+    return [int(p) for p in children.read_text().split()] if children.exists() else []
+
+
+def _postgres_pids(url: str) -> list[int]:
+    """The bench database's backends and the WAL writer (the commits' flushes)."""
+    with ledger._pg_admin(url) as conn:
+        rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s OR backend_type = 'walwriter'",
+                            [ledger._pg_dbname(url)]).fetchall()
+    return [r[0] for r in rows]
+
+
+class CpuMeter:
+    """CPU milliseconds per request of the server's workers, PostgreSQL (the bench database's backends and the WAL
+    writer) and the load client itself (this process: the client runs in it), over one measured interval: where
+    the two cores went. On a shared machine other work is not in these figures (it is in the load average)."""
+
+    def __init__(self, server, url):
+        self.server, self.url = server, url
+
+    def __enter__(self):
+        import resource
+
+        self.hz = os.sysconf("SC_CLK_TCK")
+        self.workers = _worker_pids(self.server.proc.pid)
+        self.pg = _postgres_pids(self.url)
+        self.start = (_cpu_ticks(self.workers), _cpu_ticks(self.pg), resource.getrusage(resource.RUSAGE_SELF))
+        return self
+
+    def per_request(self, requests: int) -> dict:
+        import resource
+
+        workers, pg, own = _cpu_ticks(self.workers), _cpu_ticks(self.pg), resource.getrusage(resource.RUSAGE_SELF)
+        w0, p0, o0 = self.start
+        n = max(requests, 1)
+        client = (own.ru_utime + own.ru_stime) - (o0.ru_utime + o0.ru_stime)
+        return {"server_workers": round((workers - w0) * 1000 / self.hz / n, 3),
+                "postgresql": round((pg - p0) * 1000 / self.hz / n, 3),
+                "load_client": round(client * 1000 / n, 3)}
+
+    def __exit__(self, *exc):
+        return False
+
+
+def measure(url: str, fx: dict, cylinders: int, *, seconds=20, warmup=3, connections=16, workers=2, threads=4,
             worker_class="gthread", seed=ledger.DEFAULT_SEED, log=log_stderr) -> dict:
     keep_alive = worker_class != "sync"  # gunicorn's sync workers close every connection
     codes = targets(fx, cylinders, seed=seed)
@@ -354,14 +411,17 @@ def measure(url: str, fx: dict, cylinders: int, *, seconds=20, warmup=3, connect
         for name, requests in endpoints.items():
             asyncio.run(_drive(server.port, requests, warmup, connections, keep_alive))
             mark = server.mark()
-            latencies, statuses, elapsed = asyncio.run(_drive(server.port, requests, seconds, connections, keep_alive))
+            with CpuMeter(server, url) as cpu:
+                latencies, statuses, elapsed = asyncio.run(_drive(server.port, requests, seconds, connections,
+                                                                  keep_alive))
+                cpu_ms = cpu.per_request(len(latencies))
             time.sleep(0.3)  # the access log's last lines
             path = requests[0].split(b" ")[1].decode()
             prefix = api + "BH" if name == "trace" else path
             row = {"requests": len(latencies), "requests_per_s": round(len(latencies) / elapsed, 1),
                    "statuses": {str(k): v for k, v in sorted(statuses.items())},
                    "server": _percentiles(server.server_ms(mark, prefix)), "client": _percentiles(latencies),
-                   "load_average_after": list(os.getloadavg())}
+                   "cpu_ms_per_request": cpu_ms, "load_average_after": list(os.getloadavg())}
             # One request at a time: the service time of a request, without the queue for the two cores.
             mark = server.mark()
             single, single_statuses, single_elapsed = asyncio.run(
@@ -372,7 +432,8 @@ def measure(url: str, fx: dict, cylinders: int, *, seconds=20, warmup=3, connect
                                      "client": _percentiles(single)}
             out["endpoints"][name] = row
             log(f"{name}: {row['requests_per_s']} req/s, server p50 {row['server'].get('p50_ms')} ms, "
-                f"p99 {row['server'].get('p99_ms')} ms, statuses {row['statuses']}; one connection: server p50 "
+                f"p99 {row['server'].get('p99_ms')} ms (client p99 {row['client'].get('p99_ms')} ms), CPU ms/request "
+                f"{cpu_ms}, statuses {row['statuses']}; one connection: server p50 "
                 f"{row['one_connection']['server'].get('p50_ms')} ms, p99 {row['one_connection']['server'].get('p99_ms')} ms")
     ep = out["endpoints"]
     out["gate_over_floor"] = round(ep["gate_check"]["requests_per_s"] / ep["ping"]["requests_per_s"], 3)
@@ -500,8 +561,10 @@ def add_arguments(suites) -> None:
     p.add_argument("--worker-class", choices=["sync", "gthread"], default="gthread",
                    help=("gunicorn worker class (default gthread: connections kept alive, as a station's reader "
                          "would; sync: a new connection per request)"))
-    p.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4: two per core)")
-    p.add_argument("--threads", type=int, default=2, help="threads per gthread worker (default 2)")
+    p.add_argument("--workers", type=int, default=2,
+                   help="gunicorn workers (default 2: one per core; 4 cost more CPU per request in switching)")
+    p.add_argument("--threads", type=int, default=4,
+                   help="threads per gthread worker (default 4: 8 in all, so a database wait does not idle a core)")
     p.add_argument("--seed", type=int, default=ledger.DEFAULT_SEED)
     p.add_argument("--out", help="also write the JSON to this file")
     p.add_argument("--keep", action="store_true", help="keep the databases (to EXPLAIN in them)")

@@ -29,6 +29,16 @@ def _scope(user, *, own: str, area: str) -> Q:
     return Q(**{f"{area}path__startswith": path}) if path else NOTHING
 
 
+def sees_all_cylinders(user) -> bool:
+    """The office and the member departments: every cylinder (cylinder_q() is Q())."""
+    return bool(user.is_authenticated and _all(user))
+
+
+def area_path(user):
+    """A street's or zone's jurisdiction path (its area's prefix), else None."""
+    return _area_path(user)
+
+
 def cylinder_q(user) -> Q:
     if not user.is_authenticated:
         return NOTHING

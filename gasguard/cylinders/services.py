@@ -332,17 +332,28 @@ class GateFacts:
 
 def _gate_sql() -> str:
     site, lic, block, cyl = (m._meta.db_table for m in (Site, Licence, StationBlock, Cylinder))
-    # A filling licence counts when it is the station's own, its enterprise's, or another site's of its enterprise
-    # (as _licences(): the licence may be registered on the company or on the site). Portable SQL (SQLite too).
-    holder = (f"FROM {lic} l LEFT JOIN {site} ls ON ls.id = l.site_id WHERE l.kind = %s AND "
-              f"(l.site_id = s.id OR l.enterprise_id = s.enterprise_id OR ls.enterprise_id = s.enterprise_id)")
+    # A filling licence counts when it is its enterprise's or a site's of its enterprise, the station included (as
+    # _licences(): the licence may be registered on the company or on the site). Two lookups by indexed keys each,
+    # not one OR over the licence table (a scan of every licence of the district per check); a licence held both
+    # ways is counted twice, which is harmless: only "none" matters. A station without an enterprise is not a
+    # station (its licences are not looked at). Portable SQL (SQLite too); parameters: _gate_sql_params().
+    by_company = f"FROM {lic} l WHERE l.kind = %s AND l.enterprise_id = s.enterprise_id"
+    by_site = (f"FROM {lic} l JOIN {site} ls ON ls.id = l.site_id "
+               f"WHERE l.kind = %s AND ls.enterprise_id = s.enterprise_id")
+    valid = "AND NOT l.revoked AND (l.valid_until IS NULL OR l.valid_until >= %s)"
     return (f"SELECT s.id, s.site_type, s.enterprise_id, "
-            f"(SELECT COUNT(*) {holder}), "
-            f"(SELECT COUNT(*) {holder} AND NOT l.revoked AND (l.valid_until IS NULL OR l.valid_until >= %s)), "
+            f"(SELECT COUNT(*) {by_company}) + (SELECT COUNT(*) {by_site}), "
+            f"(SELECT COUNT(*) {by_company} {valid}) + (SELECT COUNT(*) {by_site} {valid}), "
             f"(SELECT b.reason FROM {block} b WHERE b.station_id = s.id AND b.lifted_at IS NULL "
             f"ORDER BY b.blocked_at DESC LIMIT 1), "
             f"c.id, c.owner_id, c.status, c.next_inspection_due, c.service_life_ends "
             f"FROM {site} s LEFT JOIN {cyl} c ON c.code = %s WHERE s.id = %s")
+
+
+def _gate_sql_params(day, code, station_id) -> list:
+    """_gate_sql()'s parameters, in the order of its placeholders."""
+    kind = str(LicenceKind.FILLING)
+    return [kind, kind, kind, day, kind, day, code, station_id]
 
 
 def gate_facts(code: str | None, station_id: int, day) -> GateFacts | None:
@@ -350,8 +361,7 @@ def gate_facts(code: str | None, station_id: int, day) -> GateFacts | None:
     code only: an invalid one is never looked up)."""
     from django.db import connection
 
-    params = [str(LicenceKind.FILLING), str(LicenceKind.FILLING), connection.ops.adapt_datefield_value(day), code,
-              station_id]
+    params = _gate_sql_params(connection.ops.adapt_datefield_value(day), code, station_id)
     if connection.vendor == "postgresql":
         # A prepared statement on PostgreSQL: planning the subqueries costs more than running them, on every scan.
         import psycopg
@@ -450,17 +460,24 @@ def gate_check(*, code, station, by, checked_at=None, client_id=None, offline=Fa
 
 
 @functools.cache
-def _gate_insert_sql() -> str:
+def _gate_insert_sql(language) -> str:
     """The gate check in ONE statement on PostgreSQL: the facts of _gate_sql(), the verdict and every reason (in
     the order and wording of gate_reasons()) computed in SQL, and the GateCheck row inserted from them. Nothing is
-    inserted (no row returned) when the station does not exist or the user may not operate it."""
+    inserted (no row returned) when the station does not exist or the user may not operate it.
+
+    One statement per language (the active one: the cache's key): the reasons' labels are written into it as
+    literals, translated once per worker, rather than sent with every call (half the parameters to encode)."""
     gc = GateCheck._meta.db_table
     R = GateReason
+    labels = {choice: str(choice.label) for choice in GateReason}
+
+    def literal(text):
+        return "'" + text.replace("'", "''").replace("%", "%%") + "'"  # % : psycopg's placeholders
 
     def reason(choice, detail_sql=None):
-        # _reason(): the label, then "：detail" when there is one. The labels go in as parameters (translated).
-        message = "%s::text" if detail_sql is None else f"%s::text || '：' || ({detail_sql})"
-        return f"jsonb_build_object('code', '{choice.value}', 'message', {message})"
+        # _reason(): the label, then "：detail" when there is one.
+        message = literal(labels[choice]) if detail_sql is None else f"{literal(labels[choice] + '：')} || ({detail_sql})"
+        return f"jsonb_build_object('code', '{choice.value}', 'message', {message}::text)"
 
     stopped = " ".join(f"WHEN '{status}' THEN {reason(R(value))}" for status, value in STOPPED.items())
     return f"""
@@ -490,32 +507,27 @@ SELECT %s, %s, v.cylinder_id, v.station_id, cardinality(v.rs) = 0, to_jsonb(v.rs
 RETURNING id, cylinder_id, allowed, reasons"""
 
 
-@functools.cache
-def _gate_labels(language) -> dict:
-    """The reasons' labels in `language` (the active one: the cache's key), translated once per worker."""
-    return {choice: str(choice.label) for choice in GateReason}
+_FILLING_STATION = str(SiteType.FILLING_STATION)
+# The row as the statement wrote it, in this order (Model.from_db: no keyword handling, no defaults to compute).
+_GATE_CHECK_FIELDS = ["id", "client_id", "code", "cylinder_id", "station_id", "allowed", "reasons", "reason_codes",
+                      "checked_at", "received_at", "offline", "by_id"]
 
 
 def _gate_check_pg(*, code, station_id, by, checked_at, client_id, offline) -> GateCheck | None:
     """gate_check() in one round trip (a prepared statement); None when nothing was inserted."""
     import psycopg
-    from django.db import connection
+    from django.db import DEFAULT_DB_ALIAS, connections
 
+    connection = connections[DEFAULT_DB_ALIAS]  # once: each use of django.db.connection is a thread-local lookup
     day = timezone.localdate(checked_at)
     valid = codes.code_error(code) is None
-    R = GateReason
-    label = _gate_labels(translation.get_language())
-    sql = _gate_insert_sql()
+    sql = _gate_insert_sql(translation.get_language())
+    received_at = clock.now()
     # Parameters in the order of their placeholders in the statement.
-    facts = [str(LicenceKind.FILLING), str(LicenceKind.FILLING), day, code if valid else None, station_id]
-    stopped = [label[R(value)] for value in STOPPED.values()]
-    params = [*facts, valid, label[R.INVALID_CODE], label[R.UNKNOWN_CODE], code, label[R.NOT_OWN], *stopped,
-              day, label[R.INSPECTION_OVERDUE], day, label[R.SERVICE_LIFE_OVER],
-              str(SiteType.FILLING_STATION), label[R.NOT_A_STATION], label[R.NO_FILLING_LICENCE],
-              label[R.FILLING_LICENCE_INVALID], label[R.STATION_BLOCKED], label[R.STATION_BLOCKED],
+    params = [*_gate_sql_params(day, code if valid else None, station_id), valid, code, day, day, _FILLING_STATION,
               is_office(by),
               by.enterprise_id if by.is_authenticated and by.role == Role.ENTERPRISE else None,
-              client_id, code[:40], checked_at, clock.now(), offline, by.pk]
+              client_id, code[:40], checked_at, received_at, offline, by.pk]
     connection.ensure_connection()
     started = time.monotonic()
     # Django's wrapper: a repeated client_id is Django's IntegrityError, as from the ORM (the batch upload counts on it).
@@ -529,11 +541,10 @@ def _gate_check_pg(*, code, station_id, by, checked_at, client_id, offline) -> G
     pk, cylinder_id, allowed, reasons = row
     if isinstance(reasons, str):  # Django leaves jsonb undecoded (its JSONField decodes it)
         reasons = json.loads(reasons)
-    check = GateCheck(id=pk, client_id=client_id, code=code[:40], cylinder_id=cylinder_id, station_id=station_id,
-                      allowed=allowed, reasons=reasons, reason_codes=",".join(r["code"] for r in reasons)[:200],
-                      checked_at=checked_at, offline=offline, by=by)
-    check._state.adding = False
-    check._state.db = connection.alias
+    check = GateCheck.from_db(connection.alias, _GATE_CHECK_FIELDS, [
+        pk, client_id, code[:40], cylinder_id, station_id, allowed, reasons,
+        ",".join(r["code"] for r in reasons)[:200], checked_at, received_at, offline, by.pk])
+    check._state.fields_cache["by"] = by  # as GateCheck(by=by) would: no query to read it back
     return check
 
 

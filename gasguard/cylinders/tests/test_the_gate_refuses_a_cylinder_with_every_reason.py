@@ -116,3 +116,22 @@ def test_a_check_time_in_the_future_is_refused(gas):
     cyl = helpers.cylinder(gas)
     with pytest.raises(ValidationError):
         helpers.gate(gas, cyl.code, checked_at=clock.now() + timedelta(hours=1))
+
+
+@pytest.mark.parametrize("holder", ["station", "another_site_of_the_company", "another_company"])
+def test_a_filling_licence_counts_on_the_station_or_any_site_of_its_company_only(gas, rival, holder):
+    """The gate looks licences up by the company and by its sites (two indexed lookups): a licence on the station
+    itself or on another site of the company counts, another company's does not."""
+    from gasguard.utilities import testing
+
+    cyl = helpers.cylinder(gas)
+    Licence.objects.filter(enterprise=gas.enterprise, kind="filling").delete()
+    site = {"station": gas.station,
+            "another_site_of_the_company": testing.make_site(testing.STREET_A_GRID, "filling_station",
+                                                             enterprise=gas.enterprise, name="第二充装站"),
+            "another_company": rival.station}[holder]
+    Licence.objects.create(site=site, kind="filling", number=f"site-{holder}", valid_until=helpers.later())
+    expected = [] if holder != "another_company" else ["no_filling_licence"]
+    assert reasons(helpers.gate(gas, cyl.code)) == expected
+    _, portable = services.gate_reasons(cyl.code, gas.station, clock.today())
+    assert [c for c, _ in portable] == expected

@@ -1,0 +1,52 @@
+"""The reader's request is checked by hand (the hot path): each bad field is a 400 naming it in Chinese, nothing is
+recorded, and the forms a DRF serializer accepted (a station id as text, a code scanned as a number) still are."""
+import pytest
+
+from gasguard.cylinders.models import GateCheck
+from gasguard.utilities.testing import api_client
+
+from . import helpers
+
+pytestmark = pytest.mark.django_db
+GATE = "/api/v1/cylinders/gate-check/"
+
+
+@pytest.mark.parametrize("body, field, words", [
+    ({"code": "X"}, "station", "充装站"),
+    ({"code": "X", "station": "abc"}, "station", "整数"),
+    ({"code": "X", "station": True}, "station", "整数"),
+    ({"station": "OWN"}, "code", "编码"),
+    ({"code": ["X"], "station": "OWN"}, "code", "文本"),
+    ({"code": "X", "station": "OWN", "client_id": "not-a-uuid"}, "client_id", "UUID"),
+    ({"code": "X", "station": "OWN", "checked_at": "2024-13-45T00:00"}, "checked_at", "格式不正确"),
+    ({"code": "X", "station": "OWN", "checked_at": 1700000000}, "checked_at", "ISO 8601"),
+])
+def test_a_bad_field_is_named(gas, body, field, words):
+    if body.get("station") == "OWN":
+        body = {**body, "station": gas.station.pk}
+    response = api_client(gas.user).post(GATE, body, format="json")
+    assert response.status_code == 400, response.content
+    assert words in " ".join(response.json()[field])
+    assert not GateCheck.objects.exists()
+
+
+def test_a_body_that_is_not_an_object_is_refused(gas):
+    response = api_client(gas.user).post(GATE, ["X", gas.station.pk], format="json")
+    assert response.status_code == 400 and "JSON 对象" in response.json()["non_field_errors"][0]
+
+
+def test_a_station_id_as_text_and_a_lower_case_code_are_accepted(gas):
+    cyl = helpers.cylinder(gas)
+    client_id = "5f0c6b8e-9a4c-4b43-9a8e-0d8f4c2f1a11"
+    response = api_client(gas.user).post(GATE, {"code": cyl.code.lower(), "station": str(gas.station.pk),
+                                                "client_id": client_id}, format="json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["allowed"] is True and body["client_id"] == client_id and body["code"] == cyl.code
+    assert GateCheck.objects.get().client_id.hex == client_id.replace("-", "")
+
+
+def test_a_code_scanned_as_a_number_is_checked_as_text(gas):
+    response = api_client(gas.user).post(GATE, {"code": 12345, "station": gas.station.pk}, format="json")
+    assert response.status_code == 201
+    assert response.json()["allowed"] is False and response.json()["reasons"][0]["code"] == "invalid_code"
