@@ -155,10 +155,20 @@ def _level_order_errors(rule: AlarmRule) -> dict:
 def update_rule(rule: AlarmRule, *, by, **changes) -> AlarmRule:
     """Change a rule's settings (office only; RULE_EDITABLE), checked field by field. Audited with the rule before
     and after; the ingesters pick the change up within evaluation.RULES_TTL_S."""
-    _check_office(by)
     unknown = set(changes) - set(RULE_EDITABLE)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
+    return _change_rule(rule, by, changes)
+
+
+@transaction.atomic
+def save_rule_from_api(rule: AlarmRule, *, by, **fields) -> AlarmRule:
+    """PATCH/PUT of the rules API (any serializer field): the same checks and audit record as update_rule."""
+    return _change_rule(rule, by, fields)
+
+
+def _change_rule(rule, by, changes) -> AlarmRule:
+    _check_office(by)
     rule = AlarmRule.objects.select_for_update().get(pk=rule.pk)
     before = audit.snapshot(rule)
     for field, value in changes.items():
@@ -167,31 +177,10 @@ def update_rule(rule: AlarmRule, *, by, **changes) -> AlarmRule:
     if errors:
         raise ValidationError(errors)
     after = audit.snapshot(rule)
-    if after == before:
-        return rule
-    rule.save(update_fields=[f for f in RULE_EDITABLE if before.get(f) != after.get(f)])
-    audit.record("alarm_rule.update", rule, actor=by, before=before, after=after,
-                 extra={"changed": sorted(f for f in RULE_EDITABLE if before.get(f) != after.get(f))})
-    transaction.on_commit(_forget_cached_rules)
-    return rule
-
-
-@transaction.atomic
-def save_rule_from_api(rule: AlarmRule, *, by, **fields) -> AlarmRule:
-    """PATCH/PUT of the rules API (any serializer field): the same checks and audit record as update_rule."""
-    _check_office(by)
-    rule = AlarmRule.objects.select_for_update().get(pk=rule.pk)
-    before = audit.snapshot(rule)
-    for field, value in fields.items():
-        setattr(rule, field, value)
-    errors = rule_errors(rule)
-    if errors:
-        raise ValidationError(errors)
-    after = audit.snapshot(rule)
-    if after != before:
+    changed = sorted(k for k in after.keys() | before.keys() if before.get(k) != after.get(k))
+    if changed:
         rule.save()
-        audit.record("alarm_rule.update", rule, actor=by, before=before, after=after,
-                     extra={"changed": sorted(k for k in after if before.get(k) != after.get(k))})
+        audit.record("alarm_rule.update", rule, actor=by, before=before, after=after, extra={"changed": changed})
         transaction.on_commit(_forget_cached_rules)
     return rule
 
