@@ -145,11 +145,12 @@ def _rows(wb, importer, max_rows):
 
 def run_job(job_id: int, *, sync: bool = False) -> ImportJob:
     """Validate every row, then write all of them or none. Runs a job once; returns it as it ended."""
-    job = ImportJob.objects.select_related("user", "user__jurisdiction").get(pk=job_id)
+    job = _when_unlocked(lambda: ImportJob.objects.select_related("user", "user__jurisdiction").get(pk=job_id))
     if job.state != JobState.QUEUED:
         return job
     started = clock.now()
-    ImportJob.objects.filter(pk=job.pk).update(state=JobState.VALIDATING, started_at=started, updated_at=started)
+    _when_unlocked(lambda: ImportJob.objects.filter(pk=job.pk).update(state=JobState.VALIDATING, started_at=started,
+                                                                      updated_at=started))
     job.started_at = started
     progress = Progress(job, side_connection=not sync)
     result = {}
@@ -179,11 +180,26 @@ def run_job(job_id: int, *, sync: bool = False) -> ImportJob:
         fields = {"total_rows": job.total_rows, "finished_at": clock.now(), "updated_at": clock.now(), **result}
         fields.setdefault("state", JobState.FAILED)
         try:
-            ImportJob.objects.filter(pk=job.pk).update(**fields)
+            _when_unlocked(lambda: ImportJob.objects.filter(pk=job.pk).update(**fields))
         finally:
             progress.close()
     job.refresh_from_db()
     return job
+
+
+def _when_unlocked(fn, attempts=50):
+    """Run fn, again after a short wait while SQLite says a table is locked: in its shared-cache mode (the tests'
+    in-memory database) a write that meets another connection's read fails at once instead of waiting, and a job
+    whose first or last status write failed so would stay "queued" or unfinished for ever."""
+    from django.db import OperationalError
+
+    for attempt in range(attempts):
+        try:
+            return fn()
+        except OperationalError as exc:
+            if connection.vendor != "sqlite" or "locked" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.02 * (attempt + 1))
 
 
 def _thread_main(job_id: int):

@@ -59,3 +59,32 @@ def test_progress_while_writing_is_seen_outside_the_write_transaction():
     finally:
         progress.close()
     assert live_progress(job.pk) is None
+
+
+@pytest.mark.django_db
+def test_a_locked_table_at_the_start_delays_the_job_but_does_not_lose_it(monkeypatch):
+    """SQLite's shared-cache mode refuses a write that meets another connection's read at once ("database table is
+    locked"): the runner waits and tries its status writes again, instead of leaving the job queued for ever."""
+    from django.db import OperationalError, connection
+    from django.db.models import QuerySet
+
+    from gasguard.imports import runner
+
+    office = make_user("office", department_name="区城市管理委")
+    job = ImportJob.objects.create(kind="sites", file="imports/x.xlsx", original_name="x.xlsx", sha256="0" * 64,
+                                   user=office)
+    real_update, refused = QuerySet.update, []
+
+    def update(qs, **fields):
+        if qs.model is ImportJob and len(refused) < 2:
+            refused.append(fields.get("state"))
+            raise OperationalError("database table is locked: imports_importjob")
+        return real_update(qs, **fields)
+
+    monkeypatch.setattr(QuerySet, "update", update)
+    if connection.vendor != "sqlite":   # elsewhere the error is not SQLite's and goes up as before
+        with pytest.raises(OperationalError):
+            runner.run_job(job.pk)
+        return
+    done = runner.run_job(job.pk)
+    assert refused == ["validating", "validating"] and done.state == "failed" and done.finished_at is not None
