@@ -23,7 +23,8 @@ def _test_settings():
     """Evidence photos (and static files) go to temporary folders; passwords hash fast (the real hasher is deliberately slow)."""
     media = tempfile.mkdtemp(prefix="gasguard-test-media-")
     static = tempfile.mkdtemp(prefix="gasguard-test-static-")  # an existing STATIC_ROOT keeps WhiteNoise quiet
-    with override_settings(MEDIA_ROOT=media, STATIC_ROOT=static,
+    # The token cache's listener thread holds a connection of its own: only the test that checks it starts it.
+    with override_settings(MEDIA_ROOT=media, STATIC_ROOT=static, CYLINDERS_TOKEN_CACHE_LISTEN=False,
                            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         yield
     shutil.rmtree(media, ignore_errors=True)

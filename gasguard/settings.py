@@ -176,6 +176,10 @@ CYLINDER_PII_KEY = os.environ.get("CYLINDER_PII_KEY", "")
 # or a .ttc with "#index"); Debian's fonts-wqy-zenhei by default (scripts/install-system-deps.sh). Empty: the
 # STSong-Light CID font, which is not embedded (the reader supplies it).
 CYLINDER_PDF_FONT = os.environ.get("CYLINDER_PDF_FONT", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc#0")
+# Readers' API tokens are resolved from a per-process cache for this long; on PostgreSQL a listener thread per
+# process drops an entry as soon as its user or token changes (CYLINDERS_TOKEN_CACHE_LISTEN=0 turns it off).
+CYLINDERS_TOKEN_CACHE_SECONDS = float(os.environ.get("CYLINDERS_TOKEN_CACHE_SECONDS", "30"))
+CYLINDERS_TOKEN_CACHE_LISTEN = os.environ.get("CYLINDERS_TOKEN_CACHE_LISTEN", "1") == "1"
 
 LOGGING = {
     "version": 1,

@@ -2,8 +2,13 @@
 (the gate check is their hot path: the token lookup would be one of its database round trips).
 
 An entry lives CYLINDERS_TOKEN_CACHE_SECONDS (default 30 s). Deleting or re-creating a token (rotation) and saving
-or deleting its user drop the entries in the process that did it at once (signals below); other worker processes
-keep theirs until the TTL runs out — the bound on how long a revoked reader may still be answered."""
+or deleting its user drop the entries in the process that did it at once (signals below). On PostgreSQL every other
+worker process drops them too, within milliseconds of the commit, however the change was made (a queryset
+.update(), raw SQL): triggers (migration 0004_auth_change_notify) send NOTIFY gasguard_auth with the user's id, and a
+listener thread in each process that uses the cache receives it. The TTL remains the bound when that listener is
+down (it reconnects, and empties the cache when it does) and on SQLite."""
+import logging
+import threading
 import time
 
 from django.conf import settings
@@ -25,8 +30,72 @@ def clear():
     _cache.clear()
 
 
+CHANNEL = "gasguard_auth"
+_listener: threading.Thread | None = None
+_listener_lock = threading.Lock()
+_stop = threading.Event()
+log = logging.getLogger(__name__)
+
+
+def _ensure_listener():
+    """Start this process's listener thread once (lazily: in a gunicorn worker, after the fork)."""
+    global _listener
+    if _listener is not None and _listener.is_alive():
+        return
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or not getattr(settings, "CYLINDERS_TOKEN_CACHE_LISTEN", True):
+        return
+    with _listener_lock:
+        if _listener is None or not _listener.is_alive():
+            params = {k: v for k, v in connection.get_connection_params().items() if k != "cursor_factory"}
+            _stop.clear()
+            _listener = threading.Thread(target=_listen, args=(params,), name="token-cache-listener", daemon=True)
+            _listener.start()
+
+
+def stop_listener(timeout=5.0):
+    """Stop this process's listener (tests: its connection would keep the test database from being dropped)."""
+    global _listener
+    _stop.set()
+    if _listener is not None:
+        _listener.join(timeout)
+    _listener = None
+
+
+def listening() -> bool:
+    return _listener is not None and _listener.is_alive() and _connected.is_set()
+
+
+_connected = threading.Event()
+
+
+def _listen(params):
+    import psycopg
+
+    while not _stop.is_set():
+        try:
+            with psycopg.connect(**params, autocommit=True) as conn:
+                conn.execute(f"LISTEN {CHANNEL}")
+                _cache.clear()   # whatever changed while no one was listening
+                _connected.set()
+                while not _stop.is_set():
+                    for note in conn.notifies(timeout=1.0):
+                        if note.payload == "*":
+                            _cache.clear()
+                        elif note.payload.isdigit():
+                            _drop_user(int(note.payload))
+        except Exception as exc:  # the database went away: the TTL bounds staleness meanwhile; try again
+            log.warning("token cache listener: %s; reconnecting", exc)
+            _cache.clear()
+            _stop.wait(1.0)
+        finally:
+            _connected.clear()
+
+
 class CachedTokenAuthentication(TokenAuthentication):
     def authenticate_credentials(self, key):
+        _ensure_listener()
         now = time.monotonic()
         hit = _cache.get(key)
         if hit is not None and hit[0] > now and hit[1].is_active:
