@@ -66,10 +66,11 @@ def _events_sql() -> str:
                    NULL, NULL, x.net_weight_kg, x.id
             FROM {t['Filling']} x JOIN {t['Site']} s ON s.id = x.station_id JOIN {t['Worker']} o ON o.id = x.operator_id
             WHERE x.cylinder_id = %s""",
-        f"""SELECT 'sale', x.sold_at, x.number, e.name, u.name, x.usage_address, u.id, NULL, NULL, NULL, NULL, NULL,
+        f"""SELECT 'sale', x.sold_at, x.number, e.name, u.name, x.usage_address, u.id, NULL, NULL, NULL, NULL, us.name,
                    NULL, x.id
             FROM {t['SaleItem']} i JOIN {t['Sale']} x ON x.id = i.sale_id JOIN {t['Enterprise']} e ON e.id = x.seller_id
-            JOIN {t['Customer']} u ON u.id = x.customer_id WHERE i.cylinder_id = %s""",
+            JOIN {t['Customer']} u ON u.id = x.customer_id LEFT JOIN {t['Site']} us ON us.id = x.site_id
+            WHERE i.cylinder_id = %s""",
         f"""SELECT 'delivery', x.delivered_at, sa.number, co.name, sc.name, NULL, x.id, x.failed_count,
                    x.notice <> '', NULL, NULL, NULL, NULL, x.id
             FROM {t['SaleItem']} i JOIN {t['Delivery']} x ON x.sale_id = i.sale_id JOIN {t['Sale']} sa ON sa.id = x.sale_id
@@ -183,7 +184,8 @@ def cylinder_trace(cylinder) -> list[dict]:
             events.append(_event(at, kind, "定期检验" + ("合格" if p else "不合格"), inspected_on=_day(day), agency=b,
                                  extended_life=bool(q)))
         elif kind == "sale":
-            events.append(_event(at, kind, "实名制销售", sale=a, seller=b, customer=c, customer_id=n, address=d))
+            events.append(_event(at, kind, "实名制销售", sale=a, seller=b, customer=c, customer_id=n, address=d,
+                                 usage_site=j or ""))   # the site it is used at, when the sale names one
         elif kind == "delivery":
             deliveries[n] = _event(at, kind, "配送及随瓶安检", sale=a, courier=b, safety_checker=c, failed=m,
                                    delivery_id=n, notice=bool(p), hazards=[])
