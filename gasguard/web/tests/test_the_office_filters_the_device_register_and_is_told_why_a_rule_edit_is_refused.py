@@ -57,6 +57,7 @@ def test_the_office_filters_the_register_and_registers_a_device(page, page_error
     shot(page, "device-register-overdue-kitchen-detectors")
 
     page.get_by_role("link", name="登记设备").click()
+    page.wait_for_load_state("load")   # the form's script (site suggestions) has run
     page.get_by_label("设备编码").fill("KD-TG-0009")
     page.get_by_label("设备类型").select_option("kitchen_detector")
     site = page.get_by_label("监测对象")

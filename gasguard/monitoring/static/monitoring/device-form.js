@@ -8,7 +8,7 @@
     box.setAttribute("list", "site-options");
     box.setAttribute("autocomplete", "off");
     var timer = null, last = null;
-    box.addEventListener("input", function () {
+    var suggest = function () {
       var q = box.value.trim();
       // A chosen suggestion ends in "#<id>": nothing more to look up.
       if (/#\d+$/.test(q) || q === last) return;
@@ -27,7 +27,10 @@
             });
           });
       }, 200);
-    });
+    };
+    box.addEventListener("input", suggest);
+    // Typed before this script ran (a slow connection): look it up now rather than wait for the next key.
+    if (box.value.trim()) suggest();
   }
   document.querySelectorAll("button[data-confirm]").forEach(function (b) {
     b.addEventListener("click", function (e) { if (!window.confirm(b.dataset.confirm)) e.preventDefault(); });
