@@ -372,13 +372,16 @@ class Ingesters:
         for p in procs:
             p.start()
         for _ in procs:
-            ready.acquire(timeout=60)
+            if not ready.acquire(timeout=60):
+                raise RuntimeError("a publisher process did not connect to the broker within 60 s")
         cpu = self.cpu_s()
         t = time.perf_counter()
         go.set()
         for p in procs:
             p.join(300)
         published = time.perf_counter() - t
+        if any(p.exitcode != 0 for p in procs):
+            raise RuntimeError(f"a publisher process failed (exit codes {[p.exitcode for p in procs]})")
         deadline = time.monotonic() + 600
         while self.total_stored() - before < readings and time.monotonic() < deadline:
             time.sleep(0.01)

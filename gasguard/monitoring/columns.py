@@ -83,20 +83,14 @@ class Readings:
                         np.concatenate([p.ts for p in parts]), np.concatenate([p.value for p in parts]), names)
 
     def groups(self):
-        """Group by (device, metric): returns (order, starts) where `order` sorts the readings by the key and
-        `starts` are the first positions of each group in that order (for np.*.reduceat)."""
-        order = np.lexsort((self.metric, self.device))
-        device, metric = self.device[order], self.metric[order]
-        change = np.ones(len(order), bool)
-        change[1:] = (device[1:] != device[:-1]) | (metric[1:] != metric[:-1])
-        return order, np.flatnonzero(change)
+        """Group by (device, metric): see sort_groups."""
+        return sort_groups(self.device, self.metric)
 
     def newest_by_device(self) -> dict[int, int]:
         """device id → the newest ts (µs) among these readings."""
-        order = np.argsort(self.device, kind="stable")
-        device = self.device[order]
-        starts = np.flatnonzero(np.concatenate(([True], device[1:] != device[:-1])))
-        return dict(zip(device[starts].tolist(), np.maximum.reduceat(self.ts[order], starts).tolist(), strict=True))
+        order, starts = sort_groups(self.device)
+        return dict(zip(self.device[order][starts].tolist(), np.maximum.reduceat(self.ts[order], starts).tolist(),
+                        strict=True))
 
     def copy_chunks(self):
         """These readings in PostgreSQL's binary COPY format for (device_id bigint, metric varchar, ts timestamptz,
@@ -122,6 +116,18 @@ class Readings:
             rec["value"] = self.value[mask]
             yield memoryview(rec).cast("B")
         yield b"\xff\xff"
+
+
+def sort_groups(*keys):
+    """(order, starts): `order` sorts by the key arrays (the first one primary), `starts` are the first positions of
+    each run of equal keys in that order (for np.*.reduceat)."""
+    order = np.lexsort(keys[::-1])   # lexsort's primary key is its last
+    change = np.zeros(len(order), bool)
+    change[:1] = True
+    for key in keys:
+        k = key[order]
+        change[1:] |= k[1:] != k[:-1]
+    return order, np.flatnonzero(change)
 
 
 _dtypes: dict[int, np.dtype] = {}

@@ -12,7 +12,7 @@ from gasguard.utilities import clock
 
 from . import rules as r
 from .choices import AlarmState, DeviceState, RuleType
-from .columns import from_us
+from .columns import from_us, to_us
 
 _rules_cache: tuple[float, list] = (0.0, [])
 RULES_TTL_S = 10.0
@@ -201,14 +201,33 @@ def _previous_readings(keys, series) -> dict:
 
 def _rate_windows(keys, series) -> dict:
     """(device, metric, window_s) → the stored (ts, value) readings in the window before the batch's first new
-    reading of that series: what a rate rule compares a rise against (only for the few series that may rise)."""
+    reading of that series: what a rate rule compares a rise against (only for the few series that may rise).
+    PostgreSQL: one LATERAL query for all the keys, as _previous_readings does."""
+    from django.db import connection
+
     from .models import Reading
 
-    out = {}
-    for d, m, window_s in sorted(keys):
-        first = min(ts for ts, _ in series[d][m])
-        out[d, m, window_s] = list(Reading.objects.filter(device_id=d, metric=m, ts__gte=first - timedelta(
-            seconds=window_s), ts__lt=first).order_by("ts").values_list("ts", "value")[:10_000])
+    keys = sorted(keys)
+    first = {k: min(ts for ts, _ in series[k[0]][k[1]]) for k in keys}
+    out = {k: [] for k in keys}
+    if connection.vendor == "postgresql" and keys:
+        from .ingest import pg_array, pg_cursor
+
+        with pg_cursor() as cur:
+            cur.execute("SELECT k.d, k.m, k.w, r.ts, r.value FROM unnest(%s::bigint[], %s::varchar[], %s::int[], "
+                        "%s::bigint[]) AS k(d, m, w, f) CROSS JOIN LATERAL (SELECT ts, value FROM monitoring_reading "
+                        "WHERE device_id = k.d AND metric = k.m "
+                        "AND ts >= 'epoch'::timestamptz + (k.f - k.w * 1000000::bigint) * interval '1 microsecond' "
+                        "AND ts < 'epoch'::timestamptz + k.f * interval '1 microsecond' ORDER BY ts LIMIT 10000) AS r",
+                        [pg_array(k[0] for k in keys), pg_array(k[1] for k in keys), pg_array(k[2] for k in keys),
+                         pg_array(to_us(first[k]) for k in keys)])
+            for d, m, w, ts, value in cur.fetchall():
+                out[d, m, w].append((ts, value))
+        return out
+    for d, m, window_s in keys:
+        out[d, m, window_s] = list(Reading.objects.filter(
+            device_id=d, metric=m, ts__gte=first[d, m, window_s] - timedelta(seconds=window_s),
+            ts__lt=first[d, m, window_s]).order_by("ts").values_list("ts", "value")[:10_000])
     return out
 
 

@@ -16,6 +16,7 @@ from django.core.mail import send_mail
 from django.db import connection, transaction
 
 from gasguard.utilities import clock
+from gasguard.utilities.pglisten import listening_connection
 
 from .choices import Channel
 
@@ -131,10 +132,7 @@ def wait_for_work(timeout: float) -> None:
 
     try:
         if _listener is None or _listener.closed:
-            params = connection.get_connection_params()
-            _listener = psycopg.connect(**{k: v for k, v in params.items() if k != "cursor_factory"},
-                                        autocommit=True)
-            _listener.execute(f"LISTEN {CHANNEL}")
+            _listener = listening_connection(CHANNEL)
         for _ in _listener.notifies(timeout=timeout, stop_after=1):
             pass
     except psycopg.Error as exc:

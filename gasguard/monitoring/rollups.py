@@ -11,17 +11,16 @@ from datetime import UTC, datetime
 import numpy as np
 from django.db import connection
 
+from .columns import Readings, sort_groups
+
 TABLES = {"minute": "monitoring_readingminute", "hour": "monitoring_readinghour"}
 
 
 def _fold(device, metric, bucket, count, total, low, high, width):
     """Sum (device, metric, bucket) groups into buckets of `width` seconds: arrays in, arrays out, sorted by key."""
     bucket = bucket - bucket % width
-    order = np.lexsort((bucket, metric, device))
+    order, starts = sort_groups(device, metric, bucket)
     device, metric, bucket = device[order], metric[order], bucket[order]
-    change = np.ones(len(order), bool)
-    change[1:] = (device[1:] != device[:-1]) | (metric[1:] != metric[:-1]) | (bucket[1:] != bucket[:-1])
-    starts = np.flatnonzero(change)
     return (device[starts], metric[starts], bucket[starts], np.add.reduceat(count[order], starts),
             np.add.reduceat(total[order], starts), np.minimum.reduceat(low[order], starts),
             np.maximum.reduceat(high[order], starts))
@@ -73,7 +72,6 @@ def _upsert_sqlite(table, items):
 
 def rebuild(device_ids=None) -> None:
     """Recompute the roll-ups from the readings (all devices, or those given)."""
-    from .columns import Readings
     from .models import Reading, ReadingHour, ReadingMinute
 
     for model in (ReadingMinute, ReadingHour):

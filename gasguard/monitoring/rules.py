@@ -126,10 +126,12 @@ def evaluate(rule, state, readings, history=()) -> Outcome:
     (a RuleState) in memory. Readings older than the state's last reading (late data) are stored but do not
     move the rule. `history`: the stored (ts, value) readings of the rate rule's window before the new ones."""
     out = Outcome()
-    window = timedelta(seconds=rule.window_s or 0)
-    recent = deque(sorted(history))
-    if state.last_ts is not None and state.last_value is not None and (not recent or recent[-1][0] < state.last_ts):
-        recent.append((state.last_ts, state.last_value))
+    if rule.rule_type == RuleType.RATE:   # the readings of the window before each new one
+        window = timedelta(seconds=rule.window_s or 0)
+        recent = deque(sorted(history))
+        if state.last_ts is not None and state.last_value is not None and (
+                not recent or recent[-1][0] < state.last_ts):
+            recent.append((state.last_ts, state.last_value))
     for ts, value in readings:
         if state.last_ts is not None and ts <= state.last_ts:
             continue

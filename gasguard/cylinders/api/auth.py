@@ -48,9 +48,8 @@ def _ensure_listener():
         return
     with _listener_lock:
         if _listener is None or not _listener.is_alive():
-            params = {k: v for k, v in connection.get_connection_params().items() if k != "cursor_factory"}
             _stop.clear()
-            _listener = threading.Thread(target=_listen, args=(params,), name="token-cache-listener", daemon=True)
+            _listener = threading.Thread(target=_listen, name="token-cache-listener", daemon=True)
             _listener.start()
 
 
@@ -70,13 +69,12 @@ def listening() -> bool:
 _connected = threading.Event()
 
 
-def _listen(params):
-    import psycopg
+def _listen():
+    from gasguard.utilities.pglisten import listening_connection
 
     while not _stop.is_set():
         try:
-            with psycopg.connect(**params, autocommit=True) as conn:
-                conn.execute(f"LISTEN {CHANNEL}")
+            with listening_connection(CHANNEL) as conn:
                 _cache.clear()   # whatever changed while no one was listening
                 _connected.set()
                 while not _stop.is_set():
