@@ -6,6 +6,7 @@ record (refusals included), so the station's reader does not queue on the chain'
 import functools
 import hashlib
 import json
+import re
 import time
 import uuid
 from dataclasses import dataclass, fields
@@ -31,6 +32,7 @@ from gasguard.sites.choices import GAS_USING_TYPES, Fuel, LicenceKind, SiteType
 from gasguard.sites.models import Licence, Site
 from gasguard.utilities import clock
 from gasguard.utilities.credit_code import credit_code_error, id_number_error
+from gasguard.utilities.uuid7 import uuid7
 
 from . import codes, pii
 from .checklist import BY_KEY, points_for
@@ -330,24 +332,29 @@ class GateFacts:
     service_life_ends: date | None = None
 
 
-def _gate_sql() -> str:
+def _gate_sql(named=False) -> str:
+    """The facts of a gate check in one statement. Portable (SQLite too), with %s placeholders in the order of
+    _gate_sql_params(); `named`: PostgreSQL's version inside _gate_insert_sql(), with psycopg's named placeholders
+    (%(day)s, %(lookup)s, %(station)s: each sent once however often it is used) and the licence kind inlined."""
     site, lic, block, cyl = (m._meta.db_table for m in (Site, Licence, StationBlock, Cylinder))
+    kind = f"'{LicenceKind.FILLING.value}'" if named else "%s"
+    day, lookup, station = ("%(day)s::date", "%(lookup)s::text", "%(station)s::bigint") if named else ("%s",) * 3
     # A filling licence counts when it is its enterprise's or a site's of its enterprise, the station included (as
     # _licences(): the licence may be registered on the company or on the site). Two lookups by indexed keys each,
     # not one OR over the licence table (a scan of every licence of the district per check); a licence held both
     # ways is counted twice, which is harmless: only "none" matters. A station without an enterprise is not a
-    # station (its licences are not looked at). Portable SQL (SQLite too); parameters: _gate_sql_params().
-    by_company = f"FROM {lic} l WHERE l.kind = %s AND l.enterprise_id = s.enterprise_id"
+    # station (its licences are not looked at).
+    by_company = f"FROM {lic} l WHERE l.kind = {kind} AND l.enterprise_id = s.enterprise_id"
     by_site = (f"FROM {lic} l JOIN {site} ls ON ls.id = l.site_id "
-               f"WHERE l.kind = %s AND ls.enterprise_id = s.enterprise_id")
-    valid = "AND NOT l.revoked AND (l.valid_until IS NULL OR l.valid_until >= %s)"
+               f"WHERE l.kind = {kind} AND ls.enterprise_id = s.enterprise_id")
+    valid = f"AND NOT l.revoked AND (l.valid_until IS NULL OR l.valid_until >= {day})"
     return (f"SELECT s.id, s.site_type, s.enterprise_id, "
             f"(SELECT COUNT(*) {by_company}) + (SELECT COUNT(*) {by_site}), "
             f"(SELECT COUNT(*) {by_company} {valid}) + (SELECT COUNT(*) {by_site} {valid}), "
             f"(SELECT b.reason FROM {block} b WHERE b.station_id = s.id AND b.lifted_at IS NULL "
             f"ORDER BY b.blocked_at DESC LIMIT 1), "
             f"c.id, c.owner_id, c.status, c.next_inspection_due, c.service_life_ends "
-            f"FROM {site} s LEFT JOIN {cyl} c ON c.code = %s WHERE s.id = %s")
+            f"FROM {site} s LEFT JOIN {cyl} c ON c.code = {lookup} WHERE s.id = {station}")
 
 
 def _gate_sql_params(day, code, station_id) -> list:
@@ -442,7 +449,7 @@ def gate_check(*, code, station, by, checked_at=None, client_id=None, offline=Fa
 
     if connection.vendor == "postgresql":
         check = _gate_check_pg(code=code, station_id=getattr(station, "pk", station), by=by, checked_at=checked_at,
-                               client_id=client_id or uuid.uuid4(), offline=offline)
+                               client_id=client_id or uuid7(), offline=offline)
         if check is not None:
             return check
         # No row: no such station, or one the user may not operate: the portable path below says which.
@@ -453,7 +460,7 @@ def gate_check(*, code, station, by, checked_at=None, client_id=None, offline=Fa
                               and by.enterprise_id == facts.enterprise_id)):
         raise PermissionDenied("只能在本企业的充装站操作")
     return GateCheck.objects.create(
-        client_id=client_id or uuid.uuid4(), code=code[:40], cylinder_id=facts.cylinder_id,
+        client_id=client_id or uuid7(), code=code[:40], cylinder_id=facts.cylinder_id,
         station_id=facts.station_id, allowed=not reasons, reasons=[{"code": c, "message": str(m)} for c, m in reasons],
         reason_codes=",".join(c for c, _ in reasons)[:200], checked_at=checked_at,
         offline=offline, by=by)
@@ -477,37 +484,42 @@ def _gate_insert_sql(language) -> str:
     def reason(choice, detail_sql=None):
         # _reason(): the label, then "：detail" when there is one.
         message = literal(labels[choice]) if detail_sql is None else f"{literal(labels[choice] + '：')} || ({detail_sql})"
-        return f"jsonb_build_object('code', '{choice.value}', 'message', {message}::text)"
+        return f"jsonb_build_object('code','{choice.value}','message',{message}::text)"
 
     stopped = " ".join(f"WHEN '{status}' THEN {reason(R(value))}" for status, value in STOPPED.items())
-    return f"""
-WITH f ({", ".join(f.name for f in fields(GateFacts))}) AS MATERIALIZED ({_gate_sql()}),
+    # Named placeholders (psycopg sends each value once): day, lookup (the code when valid, else NULL: an invalid
+    # code is never looked up), station, valid, code, office, enterprise, client_id,
+    # checked_at, received_at, offline, by. The line breaks and indents go: psycopg keeps its parse of a statement
+    # of up to 4,096 bytes (MAX_CACHED_STATEMENT_LENGTH) and splits a longer one again on every call.
+    return re.sub(r"\n\s*", " ", f"""
+WITH f ({", ".join(f.name for f in fields(GateFacts))}) AS MATERIALIZED ({_gate_sql(named=True)}),
 v AS MATERIALIZED (
   SELECT f.*, array_remove(ARRAY[
-    CASE WHEN NOT %s::boolean THEN {reason(R.INVALID_CODE)}
-         WHEN f.cylinder_id IS NULL THEN {reason(R.UNKNOWN_CODE, "%s::text")} END,
+    CASE WHEN NOT %(valid)s::boolean THEN {reason(R.INVALID_CODE)}
+         WHEN f.cylinder_id IS NULL THEN {reason(R.UNKNOWN_CODE, "%(code)s::text")} END,
     CASE WHEN f.cylinder_id IS NOT NULL AND f.owner_id IS DISTINCT FROM f.enterprise_id THEN {reason(R.NOT_OWN)} END,
     CASE WHEN f.cylinder_id IS NOT NULL THEN CASE f.status {stopped} END END,
-    CASE WHEN f.next_inspection_due < %s::date
+    CASE WHEN f.next_inspection_due < %(day)s::date
          THEN {reason(R.INSPECTION_OVERDUE, "'应于 ' || to_char(f.next_inspection_due, 'YYYY-MM-DD') || ' 前检验'")} END,
-    CASE WHEN f.service_life_ends < %s::date
+    CASE WHEN f.service_life_ends < %(day)s::date
          THEN {reason(R.SERVICE_LIFE_OVER, "to_char(f.service_life_ends, 'YYYY-MM-DD') || ' 到期'")} END,
-    CASE WHEN f.site_type <> %s OR f.enterprise_id IS NULL THEN {reason(R.NOT_A_STATION)}
+    CASE WHEN f.site_type <> '{SiteType.FILLING_STATION.value}' OR f.enterprise_id IS NULL THEN {reason(R.NOT_A_STATION)}
          WHEN f.licences = 0 THEN {reason(R.NO_FILLING_LICENCE)}
          WHEN f.valid_licences = 0 THEN {reason(R.FILLING_LICENCE_INVALID)} END,
     CASE WHEN f.block_reason = '' THEN {reason(R.STATION_BLOCKED)}
          WHEN f.block_reason IS NOT NULL THEN {reason(R.STATION_BLOCKED, "f.block_reason")} END
   ], NULL) AS rs FROM f
-  WHERE %s::boolean OR (f.enterprise_id IS NOT NULL AND f.enterprise_id = %s::bigint)
+  WHERE %(office)s::boolean OR (f.enterprise_id IS NOT NULL AND f.enterprise_id = %(enterprise)s::bigint)
 )
 INSERT INTO {gc} (client_id, code, cylinder_id, station_id, allowed, reasons, reason_codes, checked_at, received_at,
                   offline, by_id)
-SELECT %s, %s, v.cylinder_id, v.station_id, cardinality(v.rs) = 0, to_jsonb(v.rs),
-       left(array_to_string(ARRAY(SELECT r ->> 'code' FROM unnest(v.rs) r), ','), 200), %s, %s, %s, %s FROM v
-RETURNING id, cylinder_id, allowed, reasons"""
+SELECT %(client_id)s, left(%(code)s::text, 40), v.cylinder_id, v.station_id,
+       cardinality(v.rs) = 0, to_jsonb(v.rs),
+       left(array_to_string(ARRAY(SELECT r ->> 'code' FROM unnest(v.rs) r), ','), 200),
+       %(checked_at)s, %(received_at)s, %(offline)s, %(by)s FROM v
+RETURNING id, cylinder_id, allowed, reasons""").strip()
 
 
-_FILLING_STATION = str(SiteType.FILLING_STATION)
 # The row as the statement wrote it, in this order (Model.from_db: no keyword handling, no defaults to compute).
 _GATE_CHECK_FIELDS = ["id", "client_id", "code", "cylinder_id", "station_id", "allowed", "reasons", "reason_codes",
                       "checked_at", "received_at", "offline", "by_id"]
@@ -523,15 +535,18 @@ def _gate_check_pg(*, code, station_id, by, checked_at, client_id, offline) -> G
     valid = codes.code_error(code) is None
     sql = _gate_insert_sql(translation.get_language())
     received_at = clock.now()
-    # Parameters in the order of their placeholders in the statement.
-    params = [*_gate_sql_params(day, code if valid else None, station_id), valid, code, day, day, _FILLING_STATION,
-              is_office(by),
-              by.enterprise_id if by.is_authenticated and by.role == Role.ENTERPRISE else None,
-              client_id, code[:40], checked_at, received_at, offline, by.pk]
+    enterprise = by.enterprise_id if by.is_authenticated and by.role == Role.ENTERPRISE else None
+    params = {"day": day, "lookup": code if valid else None, "station": station_id, "valid": valid, "code": code,
+              "office": is_office(by), "enterprise": enterprise, "client_id": client_id, "checked_at": checked_at,
+              "received_at": received_at, "offline": offline, "by": by.pk}
     connection.ensure_connection()
+    # One cursor per database connection, kept: a new one per check cost as much as encoding its parameters.
+    c = getattr(connection, "_gate_cursor", None)
+    if c is None or c.closed or c.connection is not connection.connection:
+        c = connection._gate_cursor = psycopg.Cursor(connection.connection)
     started = time.monotonic()
     # Django's wrapper: a repeated client_id is Django's IntegrityError, as from the ORM (the batch upload counts on it).
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as c:
+    with connection.wrap_database_errors:
         c.execute(sql, params, prepare=True)
         row = c.fetchone()
     if connection.queries_logged:  # counted and shown like any query (tests, DEBUG)
@@ -608,7 +623,7 @@ def record_filling(*, gate_check_id, code, station, operator, net_weight_kg, pre
     if errors:
         raise ValidationError(errors)
     filling = Filling.objects.create(
-        client_id=client_id or uuid.uuid4(), cylinder=cylinder, station=station, gate_check=check,
+        client_id=client_id or uuid7(), cylinder=cylinder, station=station, gate_check=check,
         operator=operator, filled_at=filled_at, net_weight_kg=weight, pre_checks=pre, post_checks=post,
         post_checks_passed=all(post.values()), offline=offline, by=by)
     audit.record("cylinders.fill", filling, actor=by, after=audit.snapshot(filling))

@@ -13,6 +13,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
+from rest_framework.exceptions import ParseError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
@@ -183,12 +184,24 @@ def _gate_input(data) -> dict:
     return {"code": code, "station": station, "checked_at": checked_at, "client_id": client_id}
 
 
+def _json_body(request):
+    """A reader's JSON body read at once (DRF's parser negotiation cost a fifth of the gate's own work); any other
+    content type goes through DRF's parsers as usual."""
+    raw = request._request
+    if raw.content_type != "application/json":
+        return request.data
+    try:
+        return json.loads(raw.body) if raw.body else {}
+    except ValueError as exc:  # malformed JSON or not UTF-8: DRF's 400, with what was wrong
+        raise ParseError(_("JSON 格式错误：%(error)s") % {"error": exc})
+
+
 @extend_schema(request=s.GateCheckInSerializer, responses={201: s.GateCheckSerializer},
                description="充装站读码器：允许或拒绝充装，并给出全部拒绝原因；每次检查均留存记录。")
 @api_view(["POST"])
 @authentication_classes(READER_AUTH)
 def gate_check(request):
-    data = _gate_input(request.data)
+    data = _gate_input(_json_body(request))
     try:
         check = services.gate_check(code=data["code"], station=data["station"], by=request.user,
                                     checked_at=data["checked_at"], client_id=data["client_id"])

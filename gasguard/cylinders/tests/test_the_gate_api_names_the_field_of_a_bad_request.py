@@ -50,3 +50,25 @@ def test_a_code_scanned_as_a_number_is_checked_as_text(gas):
     response = api_client(gas.user).post(GATE, {"code": 12345, "station": gas.station.pk}, format="json")
     assert response.status_code == 201
     assert response.json()["allowed"] is False and response.json()["reasons"][0]["code"] == "invalid_code"
+
+
+@pytest.mark.parametrize("raw", [b'{"code": "X", "station": ', b'\xff\xfe{}'])
+def test_a_body_that_is_not_json_is_refused_with_what_is_wrong(gas, raw):
+    response = api_client(gas.user).post(GATE, raw, content_type="application/json")
+    assert response.status_code == 400 and "JSON 格式错误" in response.json()["detail"]
+    assert not GateCheck.objects.exists()
+
+
+def test_a_form_encoded_body_still_goes_through_the_parsers(gas):
+    cyl = helpers.cylinder(gas)
+    response = api_client(gas.user).post(GATE, {"code": cyl.code, "station": gas.station.pk})
+    assert response.status_code == 201 and response.json()["allowed"] is True
+
+
+def test_a_check_without_a_client_id_gets_a_time_ordered_one(gas):
+    cyl = helpers.cylinder(gas)
+    first = api_client(gas.user).post(GATE, {"code": cyl.code, "station": gas.station.pk}, format="json").json()
+    second = api_client(gas.user).post(GATE, {"code": cyl.code, "station": gas.station.pk}, format="json").json()
+    ids = [GateCheck.objects.get(pk=b["id"]).client_id for b in (first, second)]
+    assert [i.version for i in ids] == [7, 7] and str(ids[0]) == first["client_id"]
+    assert ids[0].int >> 80 <= ids[1].int >> 80  # their millisecond, in order
