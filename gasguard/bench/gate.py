@@ -31,6 +31,7 @@ import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from . import ledger
 
@@ -188,7 +189,9 @@ def generate(cylinders: int, events: int, *, seed=ledger.DEFAULT_SEED, log=log_s
 
 
 def targets(fx: dict, cylinders: int, *, seed=ledger.DEFAULT_SEED, n=5000) -> dict:
-    """The codes the load uses: the station's own cylinders (90 %) and others' (10 %, refused: not its own)."""
+    """The codes the load uses: for the gate, the station's own cylinders (90 %) and others' (10 %, refused: not its
+    own); for the trace, other cylinders of the station's own, so that the trace reads histories as generated, not
+    ones the gate's load has just added to (and brought into memory)."""
     from gasguard.cylinders import codes
 
     rnd = random.Random(seed + 1)
@@ -198,7 +201,9 @@ def targets(fx: dict, cylinders: int, *, seed=ledger.DEFAULT_SEED, n=5000) -> di
     other = [i for i in (rnd.randrange(1, cylinders + 1) for _ in range(n)) if i % e != 0]
     gate = [codes.issue(i) for i in own[: int(n * 0.9)]] + [codes.issue(i) for i in other[: n // 10]]
     rnd.shuffle(gate)
-    return {"gate": gate, "trace": [codes.issue(i) for i in own[:n]]}
+    checked = set(own[: int(n * 0.9)])
+    traced = [i for i in (e * rnd.randrange(1, cylinders // e + 1) for _ in range(n)) if i not in checked]
+    return {"gate": gate, "trace": [codes.issue(i) for i in traced or own[:n]]}
 
 
 # -------------------------------------------------------------------------------------------------------------
@@ -476,6 +481,18 @@ def worker(out_path: str, *, cylinders: int, events: int, seed: int) -> None:
     Path(out_path).write_text(json.dumps(generate(cylinders, events, seed=seed), default=str))
 
 
+def _forget_measured_checks(url: str, generated: int) -> int:
+    """Remove the gate checks earlier runs' load added (ids past the generated ones): the register as generated."""
+    import psycopg
+
+    from gasguard.cylinders.models import GateCheck
+
+    parts = urlsplit(url)
+    with psycopg.connect(host=parts.hostname or "127.0.0.1", port=parts.port or 5432, user=parts.username or "postgres",
+                         password=parts.password, dbname=ledger._pg_dbname(url), autocommit=True) as conn:
+        return conn.execute(f"DELETE FROM {GateCheck._meta.db_table} WHERE id > %s", [generated]).rowcount
+
+
 def _url_for(base: str, cylinders: int, last: bool) -> str:
     return base if last else base.rstrip("/") + "_baseline"
 
@@ -498,7 +515,8 @@ def bench(*, database_url: str | None, cylinders: int, events: int, baseline: fl
         log(f"=== {n:,} cylinders, {m:,} events on {url} ===")
         if reuse and state.exists():
             gen = json.loads(state.read_text())
-            log("reusing the database generated before (--reuse)")
+            dropped = _forget_measured_checks(url, gen["rows"]["gate_checks"])
+            log(f"reusing the database generated before (--reuse); {dropped:,} gate checks of earlier runs removed")
         else:
             ledger.pg_recreate(url)
             gen = _child_generate(url, n, m, seed, log)

@@ -62,3 +62,12 @@ def test_the_client_reads_responses_with_a_body():
     with ThreadPoolExecutor(1) as pool:
         latencies, statuses, _ = pool.submit(asyncio.run, run()).result()
     assert latencies and set(statuses) == {201}
+
+
+def test_the_trace_reads_cylinders_the_gates_load_does_not_touch():
+    """Otherwise the trace would read histories the gate's load has just lengthened and brought into memory."""
+    fx = {"enterprises": list(range(1, 41))}
+    t = gate.targets(fx, 5_000_000, n=5000)
+    assert len(t["gate"]) == 5000 and len(t["trace"]) > 4700
+    assert not set(t["trace"]) & set(t["gate"])
+    assert all(int(c[2:12]) % 40 == 0 for c in t["trace"][:100])  # the station's own cylinders (BH + serial)
