@@ -5,8 +5,9 @@ An entry lives CYLINDERS_TOKEN_CACHE_SECONDS (default 30 s). Deleting or re-crea
 or deleting its user drop the entries in the process that did it at once (signals below). On PostgreSQL every other
 worker process drops them too, within milliseconds of the commit, however the change was made (a queryset
 .update(), raw SQL): triggers (migration 0004_auth_change_notify) send NOTIFY gasguard_auth with the user's id, and a
-listener thread in each process that uses the cache receives it. The TTL remains the bound when that listener is
-down (it reconnects, and empties the cache when it does) and on SQLite."""
+listener thread in each process that uses the cache receives it. A lookup during which a change was announced is
+not cached (it may hold the user as read before the change). The TTL remains the bound when that listener is down
+(it reconnects, and empties the cache when it does) and on SQLite."""
 import logging
 import threading
 import time
@@ -20,6 +21,9 @@ from rest_framework.authtoken.models import Token
 
 _cache: dict[str, tuple[float, object, object]] = {}  # key → (expires, user, token)
 _MAX_ENTRIES = 10_000  # a bound, not a working size: a district has a few hundred readers
+# Counts the invalidations: a lookup that one overlapped (it may have read the user as it was before the change)
+# answers its request but is not cached.
+_generation = 0
 
 
 def ttl() -> float:
@@ -27,6 +31,8 @@ def ttl() -> float:
 
 
 def clear():
+    global _generation
+    _generation += 1
     _cache.clear()
 
 
@@ -75,17 +81,17 @@ def _listen():
     while not _stop.is_set():
         try:
             with listening_connection(CHANNEL) as conn:
-                _cache.clear()   # whatever changed while no one was listening
+                clear()   # whatever changed while no one was listening
                 _connected.set()
                 while not _stop.is_set():
                     for note in conn.notifies(timeout=1.0):
                         if note.payload == "*":
-                            _cache.clear()
+                            clear()
                         elif note.payload.isdigit():
                             _drop_user(int(note.payload))
         except Exception as exc:  # the database went away: the TTL bounds staleness meanwhile; try again
             log.warning("token cache listener: %s; reconnecting", exc)
-            _cache.clear()
+            clear()
             _stop.wait(1.0)
         finally:
             _connected.clear()
@@ -98,7 +104,10 @@ class CachedTokenAuthentication(TokenAuthentication):
         hit = _cache.get(key)
         if hit is not None and hit[0] > now and hit[1].is_active:
             return hit[1], hit[2]
+        generation = _generation
         user, token = super().authenticate_credentials(key)  # raises on an unknown key or an inactive user
+        if generation != _generation:
+            return user, token  # a change was announced while we read: this may be the user before it
         if len(_cache) >= _MAX_ENTRIES:
             _cache.clear()
         _cache[key] = (now + ttl(), user, token)
@@ -113,6 +122,8 @@ def _token_changed(sender, instance, **kwargs):
 
 
 def _drop_user(user_id):
+    global _generation
+    _generation += 1
     for key, (_, user, _token) in list(_cache.items()):
         if user.pk == user_id:
             _cache.pop(key, None)

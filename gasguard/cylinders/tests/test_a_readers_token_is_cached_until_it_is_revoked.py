@@ -87,3 +87,24 @@ def test_the_cache_does_not_widen_access(gas, rival):
     assert post(client, gas, cyl.code).status_code == 201
     assert post(client, rival, cyl.code).status_code == 404
     assert client.get(f"/api/v1/cylinders/{helpers.cylinder(rival).code}/trace/").status_code == 404
+
+
+def test_a_lookup_that_a_change_overlapped_answers_but_is_not_cached(gas, monkeypatch):
+    """The user read just before a change committed would otherwise be served from the cache for a whole TTL."""
+    from rest_framework.authentication import TokenAuthentication
+
+    token = Token.objects.create(user=gas.user)
+    cyl = helpers.cylinder(gas)
+    read = TokenAuthentication.authenticate_credentials
+
+    def overlapped(self, key):
+        found = read(self, key)
+        auth._drop_user(gas.user.pk)  # the change's notice arrives while the user read before it is in hand
+        return found
+
+    monkeypatch.setattr(TokenAuthentication, "authenticate_credentials", overlapped)
+    assert post(reader(token), gas, cyl.code).status_code == 201
+    assert token.key not in auth._cache
+    monkeypatch.undo()
+    assert post(reader(token), gas, cyl.code).status_code == 201
+    assert token.key in auth._cache
