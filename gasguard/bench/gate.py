@@ -31,7 +31,6 @@ import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from . import ledger
 
@@ -335,18 +334,6 @@ class Server:
                 if len(parts) == 3 and parts[0].startswith(prefix)]
 
 
-def _cpu_ticks(pids) -> int:
-    """User + system CPU of these processes so far, in clock ticks (Linux /proc; 0 for a process gone)."""
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])
-        except (OSError, IndexError, ValueError):
-            pass
-    return total
-
-
 def _worker_pids(master: int) -> list[int]:
     children = Path(f"/proc/{master}/task/{master}/children")
     return [int(p) for p in children.read_text().split()] if children.exists() else []
@@ -374,13 +361,13 @@ class CpuMeter:
         self.hz = os.sysconf("SC_CLK_TCK")
         self.workers = _worker_pids(self.server.proc.pid)
         self.pg = _postgres_pids(self.url)
-        self.start = (_cpu_ticks(self.workers), _cpu_ticks(self.pg), resource.getrusage(resource.RUSAGE_SELF))
+        self.start = (ledger.cpu_ticks(self.workers), ledger.cpu_ticks(self.pg), resource.getrusage(resource.RUSAGE_SELF))
         return self
 
     def per_request(self, requests: int) -> dict:
         import resource
 
-        workers, pg, own = _cpu_ticks(self.workers), _cpu_ticks(self.pg), resource.getrusage(resource.RUSAGE_SELF)
+        workers, pg, own = ledger.cpu_ticks(self.workers), ledger.cpu_ticks(self.pg), resource.getrusage(resource.RUSAGE_SELF)
         w0, p0, o0 = self.start
         n = max(requests, 1)
         client = (own.ru_utime + own.ru_stime) - (o0.ru_utime + o0.ru_stime)
@@ -487,13 +474,9 @@ def worker(out_path: str, *, cylinders: int, events: int, seed: int) -> None:
 
 def _forget_measured_checks(url: str, generated: int) -> int:
     """Remove the gate checks earlier runs' load added (ids past the generated ones): the register as generated."""
-    import psycopg
-
     from gasguard.cylinders.models import GateCheck
 
-    parts = urlsplit(url)
-    with psycopg.connect(host=parts.hostname or "127.0.0.1", port=parts.port or 5432, user=parts.username or "postgres",
-                         password=parts.password, dbname=ledger._pg_dbname(url), autocommit=True) as conn:
+    with ledger._pg_admin(url, ledger._pg_dbname(url)) as conn:
         return conn.execute(f"DELETE FROM {GateCheck._meta.db_table} WHERE id > %s", [generated]).rowcount
 
 

@@ -31,7 +31,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from .ledger import hardware, log_stderr, pg_drop, pg_recreate
+from .ledger import cpu_ticks, hardware, log_stderr, pg_drop, pg_recreate
 
 DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/gasguard_bench_ingest"
 SECRET = "bench-secret-000000000000"
@@ -341,15 +341,7 @@ class Ingesters:
     def cpu_s(self) -> float:
         """CPU seconds (user + system) the ingester processes have used: unlike rates, barely moved by the load
         the other work on the machine puts on it (what they would take on a quiet one)."""
-        tick = os.sysconf("SC_CLK_TCK")
-        total = 0
-        for p in self.procs:
-            try:
-                fields = Path(f"/proc/{p.pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
-        return total / tick
+        return cpu_ticks(p.pid for p in self.procs) / os.sysconf("SC_CLK_TCK")
 
     def total_stored(self) -> int:
         return sum(self.stored.values())

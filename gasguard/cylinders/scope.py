@@ -12,7 +12,8 @@ def _all(user) -> bool:
                 or (user.department_id and user.role in (Role.DEPARTMENT, Role.INSPECTOR)))
 
 
-def _area_path(user):
+def area_path(user):
+    """A street's or zone's jurisdiction path (its area's prefix), else None."""
     if user.jurisdiction_id and user.role in (Role.JURISDICTION, Role.INSPECTOR):
         return user.jurisdiction.path
     return None
@@ -25,18 +26,13 @@ def _scope(user, *, own: str, area: str) -> Q:
         return Q()
     if user.role == Role.ENTERPRISE:
         return Q(**{own: user.enterprise_id}) if user.enterprise_id else NOTHING
-    path = _area_path(user)
+    path = area_path(user)
     return Q(**{f"{area}path__startswith": path}) if path else NOTHING
 
 
 def sees_all_cylinders(user) -> bool:
     """The office and the member departments: every cylinder (cylinder_q() is Q())."""
     return bool(user.is_authenticated and _all(user))
-
-
-def area_path(user):
-    """A street's or zone's jurisdiction path (its area's prefix), else None."""
-    return _area_path(user)
 
 
 def cylinder_q(user) -> Q:
@@ -46,7 +42,7 @@ def cylinder_q(user) -> Q:
         return Q()
     if user.role == Role.ENTERPRISE:
         return Q(owner_id=user.enterprise_id) if user.enterprise_id else NOTHING
-    path = _area_path(user)
+    path = area_path(user)
     if not path:
         return NOTHING
     from .models import SaleItem

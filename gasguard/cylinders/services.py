@@ -7,7 +7,6 @@ import functools
 import hashlib
 import json
 import re
-import time
 import uuid
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
@@ -16,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
@@ -30,7 +29,7 @@ from gasguard.org.choices import Role
 from gasguard.org.models import Department
 from gasguard.sites.choices import GAS_USING_TYPES, Fuel, LicenceKind, SiteType
 from gasguard.sites.models import Licence, Site
-from gasguard.utilities import clock
+from gasguard.utilities import clock, hotsql
 from gasguard.utilities.credit_code import credit_code_error, id_number_error
 from gasguard.utilities.uuid7 import uuid7
 
@@ -369,21 +368,7 @@ def gate_facts(code: str | None, station_id: int, day) -> GateFacts | None:
     from django.db import connection
 
     params = _gate_sql_params(connection.ops.adapt_datefield_value(day), code, station_id)
-    if connection.vendor == "postgresql":
-        # A prepared statement on PostgreSQL: planning the subqueries costs more than running them, on every scan.
-        import psycopg
-
-        connection.ensure_connection()
-        started = time.monotonic()
-        with psycopg.Cursor(connection.connection) as c:
-            c.execute(_gate_sql(), params, prepare=True)
-            row = c.fetchone()
-        if connection.queries_logged:  # counted and shown like any query (tests, DEBUG)
-            connection.queries_log.append({"sql": _gate_sql(), "time": f"{time.monotonic() - started:.3f}"})
-    else:
-        with connection.cursor() as c:
-            c.execute(_gate_sql(), params)
-            row = c.fetchone()
+    row = hotsql.fetch(_gate_sql(), params, one=True)
     if row is None:
         return None
     facts = GateFacts(*row)
@@ -527,10 +512,6 @@ _GATE_CHECK_FIELDS = ["id", "client_id", "code", "cylinder_id", "station_id", "a
 
 def _gate_check_pg(*, code, station_id, by, checked_at, client_id, offline) -> GateCheck | None:
     """gate_check() in one round trip (a prepared statement); None when nothing was inserted."""
-    import psycopg
-    from django.db import DEFAULT_DB_ALIAS, connections
-
-    connection = connections[DEFAULT_DB_ALIAS]  # once: each use of django.db.connection is a thread-local lookup
     day = timezone.localdate(checked_at)
     valid = codes.code_error(code) is None
     sql = _gate_insert_sql(translation.get_language())
@@ -539,24 +520,13 @@ def _gate_check_pg(*, code, station_id, by, checked_at, client_id, offline) -> G
     params = {"day": day, "lookup": code if valid else None, "station": station_id, "valid": valid, "code": code,
               "office": is_office(by), "enterprise": enterprise, "client_id": client_id, "checked_at": checked_at,
               "received_at": received_at, "offline": offline, "by": by.pk}
-    connection.ensure_connection()
-    # One cursor per database connection, kept: a new one per check cost as much as encoding its parameters.
-    c = getattr(connection, "_gate_cursor", None)
-    if c is None or c.closed or c.connection is not connection.connection:
-        c = connection._gate_cursor = psycopg.Cursor(connection.connection)
-    started = time.monotonic()
-    # Django's wrapper: a repeated client_id is Django's IntegrityError, as from the ORM (the batch upload counts on it).
-    with connection.wrap_database_errors:
-        c.execute(sql, params, prepare=True)
-        row = c.fetchone()
-    if connection.queries_logged:  # counted and shown like any query (tests, DEBUG)
-        connection.queries_log.append({"sql": sql, "time": f"{time.monotonic() - started:.3f}"})
+    row = hotsql.fetch(sql, params, one=True)
     if row is None:
         return None
     pk, cylinder_id, allowed, reasons = row
     if isinstance(reasons, str):  # Django leaves jsonb undecoded (its JSONField decodes it)
         reasons = json.loads(reasons)
-    check = GateCheck.from_db(connection.alias, _GATE_CHECK_FIELDS, [
+    check = GateCheck.from_db(DEFAULT_DB_ALIAS, _GATE_CHECK_FIELDS, [
         pk, client_id, code[:40], cylinder_id, station_id, allowed, reasons,
         ",".join(r["code"] for r in reasons)[:200], checked_at, received_at, offline, by.pk])
     check._state.fields_cache["by"] = by  # as GateCheck(by=by) would: no query to read it back

@@ -2,7 +2,6 @@
 Each is a fixed number of queries, whatever the history's length; the life of one cylinder is ONE statement."""
 import functools
 import json
-import time
 from datetime import UTC, date
 from decimal import Decimal
 
@@ -13,6 +12,7 @@ from gasguard.hazards.models import Hazard
 from gasguard.org.choices import Role
 from gasguard.org.models import Department, Enterprise, Jurisdiction
 from gasguard.sites.models import Site
+from gasguard.utilities import hotsql
 
 from . import scope
 from .choices import Status
@@ -87,25 +87,6 @@ def _events_sql() -> str:
     return "\nUNION ALL\n".join(branches) + "\nORDER BY at, id"
 
 
-def _fetchall(sql, params) -> list[tuple]:
-    """Run a hot read; on PostgreSQL as a prepared statement (planning a UNION of eight joins each time would cost
-    more than running it), logged like any query (tests, DEBUG)."""
-    if connection.vendor != "postgresql":
-        with connection.cursor() as c:
-            c.execute(sql, params)
-            return c.fetchall()
-    import psycopg
-
-    connection.ensure_connection()
-    started = time.monotonic()
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as c:
-        c.execute(sql, params, prepare=True)
-        rows = c.fetchall()
-    if connection.queries_logged:
-        connection.queries_log.append({"sql": sql, "time": f"{time.monotonic() - started:.3f}"})
-    return rows
-
-
 def _aware(value):
     # SQLite hands a UNION's times back as text or naive (UTC, as Django stores them).
     if isinstance(value, str):
@@ -150,7 +131,7 @@ def visible_cylinder(user, code) -> Cylinder | None:
     if not (everything or enterprise or path):
         return None
     like = None if path is None else connection.ops.prep_for_like_query(path) + "%"
-    rows = _fetchall(_visible_cylinder_sql(), [code, everything, enterprise, like, like])
+    rows = hotsql.fetch(_visible_cylinder_sql(), [code, everything, enterprise, like, like])
     if not rows:
         return None
     *values, owner_name = rows[0]
@@ -168,7 +149,7 @@ def cylinder_trace(cylinder) -> list[dict]:
     sql = _events_sql()
     status_label = dict(Status.choices)
     deliveries, hazards = {}, []
-    for kind, at, a, b, c, d, n, m, p, q, day, j, w, _id in _fetchall(sql, [cylinder.pk] * sql.count("%s")):
+    for kind, at, a, b, c, d, n, m, p, q, day, j, w, _id in hotsql.fetch(sql, [cylinder.pk] * sql.count("%s")):
         at = _aware(at)
         if kind == "gate_check":
             events.append(_event(at, kind, "充装前检查：" + ("允许" if p else "拒绝"), station=a, allowed=bool(p),

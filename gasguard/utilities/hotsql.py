@@ -1,0 +1,32 @@
+"""The hot paths' few hand-written statements (the gate check, its facts, the trace), run the same way everywhere.
+
+On PostgreSQL each runs as a server-side prepared statement through psycopg on Django's connection: planning them
+cost more than running them, and Django's own cursor never prepares (settings.py: prepare_threshold). The psycopg
+cursor is kept per database connection (a new one per call cost as much as encoding the parameters). Database errors
+come out as Django's (a repeated client id is Django's IntegrityError, as from the ORM), and each statement is counted
+and shown like any query (tests, DEBUG). Elsewhere (SQLite) they run on Django's cursor."""
+import time
+
+from django.db import DEFAULT_DB_ALIAS, connections
+
+
+def fetch(sql, params, *, one=False):
+    """The rows of `sql` (a list of tuples), or with `one` its first row (None when there is none)."""
+    connection = connections[DEFAULT_DB_ALIAS]  # once: each use of django.db.connection is a thread-local lookup
+    if connection.vendor != "postgresql":
+        with connection.cursor() as c:
+            c.execute(sql, params)
+            return c.fetchone() if one else c.fetchall()
+    import psycopg
+
+    connection.ensure_connection()
+    c = getattr(connection, "_hot_cursor", None)
+    if c is None or c.closed or c.connection is not connection.connection:
+        c = connection._hot_cursor = psycopg.Cursor(connection.connection)
+    started = time.monotonic()
+    with connection.wrap_database_errors:
+        c.execute(sql, params, prepare=True)
+        rows = c.fetchone() if one else c.fetchall()
+    if connection.queries_logged:
+        connection.queries_log.append({"sql": sql, "time": f"{time.monotonic() - started:.3f}"})
+    return rows
