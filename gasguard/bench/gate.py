@@ -8,7 +8,8 @@ register (Wuhan: about two million coded cylinders), on the project's production
   ledger bench it bypasses the services: it is a fixture, not history. The accounts, gas companies, stations,
   licences and operators (a few dozen rows) go through the ORM.
 * `measure()` starts gunicorn (gthread workers, DEBUG off, persistent database connections) on a free port, drives
-  it with an asyncio keep-alive client (C connections, one request in flight each) for S seconds per endpoint, and
+  it with an asyncio keep-alive client (C connections, one request in flight each) for S seconds per endpoint, the
+  endpoints taking turns in 4 slices each (the machine's speed drifts; the ratios compare like with like), and
   reads the server-side time of every request from gunicorn's access log (%(D)s, µs). Endpoints, in one run:
   `ping` (no authentication, no database: the framework's floor), `ping-auth` (the same behind token
   authentication, one query), `gate-check` (POST, a station's reader: 90 % its own cylinders, 10 % another
@@ -41,6 +42,7 @@ ENTERPRISES = 40
 GATE_SHARE = 0.62  # of the events; the rest are fillings (each opened by one of the allowing gate checks)
 STATION_USERNAME = "bench-gate-station"
 STARTUP_S = 5  # unmeasured seconds of ping once the server listens
+ROUNDS = 4  # turns each endpoint takes in the measured time
 GOALS = {"gate_p99_ms": 10, "gate_rps": 1000, "trace_p99_ms": 20, "gate_over_floor": 0.5}
 MEASURED_SOURCES = ("cylinders/services.py", "cylinders/api/views.py", "cylinders/trace.py", "cylinders/models.py",
                     "bench/gate.py")
@@ -255,7 +257,7 @@ async def _connection(port, requests, deadline, latencies, statuses, offset, kee
             conn[1].close()
 
 
-async def _drive(port, requests, seconds, connections, keep_alive=True):
+async def _drive(port, requests, seconds, connections, keep_alive=True, offset=0):
     latencies, statuses = [], {}
     conns = [None] * connections
     if keep_alive:
@@ -266,7 +268,8 @@ async def _drive(port, requests, seconds, connections, keep_alive=True):
             await asyncio.sleep(0.02)
     deadline = time.perf_counter() + seconds
     started = time.perf_counter()
-    await asyncio.gather(*(_connection(port, requests, deadline, latencies, statuses, k * 997, keep_alive, conns[k])
+    await asyncio.gather(*(_connection(port, requests, deadline, latencies, statuses, offset + k * 997, keep_alive,
+                                       conns[k])
                            for k in range(connections)))
     return latencies, statuses, time.perf_counter() - started
 
@@ -349,38 +352,46 @@ def _postgres_pids(url: str) -> list[int]:
 
 class CpuMeter:
     """CPU milliseconds per request of the server's workers, PostgreSQL (the bench database's backends and the WAL
-    writer) and the load client itself (this process: the client runs in it), over one measured interval: where
-    the two cores went. On a shared machine other work is not in these figures (it is in the load average)."""
+    writer) and the load client itself (this process: the client runs in it), summed over the measured slices of
+    one endpoint: where the two cores went. On a shared machine other work is not in these figures (it is in the
+    load average)."""
 
     def __init__(self, server, url):
-        self.server, self.url = server, url
+        self.hz = os.sysconf("SC_CLK_TCK")
+        self.workers = _worker_pids(server.proc.pid)
+        self.pg = _postgres_pids(url)
+        self.totals = [0, 0, 0.0]  # ticks of the workers, ticks of PostgreSQL, seconds of this process
+
+    def _now(self):
+        import resource
+
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        return ledger.cpu_ticks(self.workers), ledger.cpu_ticks(self.pg), own.ru_utime + own.ru_stime
 
     def __enter__(self):
-        import resource
-
-        self.hz = os.sysconf("SC_CLK_TCK")
-        self.workers = _worker_pids(self.server.proc.pid)
-        self.pg = _postgres_pids(self.url)
-        self.start = (ledger.cpu_ticks(self.workers), ledger.cpu_ticks(self.pg), resource.getrusage(resource.RUSAGE_SELF))
+        self.start = self._now()
         return self
 
-    def per_request(self, requests: int) -> dict:
-        import resource
+    def __exit__(self, *exc):
+        self.totals = [t + (b - a) for t, a, b in zip(self.totals, self.start, self._now(), strict=True)]
+        return False
 
-        workers, pg, own = ledger.cpu_ticks(self.workers), ledger.cpu_ticks(self.pg), resource.getrusage(resource.RUSAGE_SELF)
-        w0, p0, o0 = self.start
+    def per_request(self, requests: int) -> dict:
+        workers, pg, client = self.totals
         n = max(requests, 1)
-        client = (own.ru_utime + own.ru_stime) - (o0.ru_utime + o0.ru_stime)
-        return {"server_workers": round((workers - w0) * 1000 / self.hz / n, 3),
-                "postgresql": round((pg - p0) * 1000 / self.hz / n, 3),
+        return {"server_workers": round(workers * 1000 / self.hz / n, 3),
+                "postgresql": round(pg * 1000 / self.hz / n, 3),
                 "load_client": round(client * 1000 / n, 3)}
 
-    def __exit__(self, *exc):
-        return False
+
+def _log_prefix(name, requests) -> str:
+    """How the access log's lines of an endpoint begin (the trace's path holds the cylinder's code)."""
+    path = requests[0].split(b" ")[1].decode()
+    return path[: path.index("BH")] + "BH" if name == "trace" else path
 
 
 def measure(url: str, fx: dict, cylinders: int, *, seconds=20, warmup=3, connections=16, workers=2, threads=2,
-            worker_class="gthread", seed=ledger.DEFAULT_SEED, log=log_stderr) -> dict:
+            worker_class="gthread", rounds=ROUNDS, seed=ledger.DEFAULT_SEED, log=log_stderr) -> dict:
     keep_alive = worker_class != "sync"  # gunicorn's sync workers close every connection
     codes = targets(fx, cylinders, seed=seed)
     station, token = fx["stations"][0], fx["token"]
@@ -396,7 +407,7 @@ def measure(url: str, fx: dict, cylinders: int, *, seconds=20, warmup=3, connect
                       **({"threads": threads} if worker_class == "gthread" else {}), "debug": False},
            "client": {"kind": "asyncio HTTP/1.1, one request in flight per connection, "
                               + ("kept alive" if keep_alive else "a new connection per request (sync workers)"),
-                      "connections": connections, "seconds": seconds, "warmup_s": warmup},
+                      "connections": connections, "seconds": seconds, "warmup_s": warmup, "rounds": rounds},
            "load_average_before": list(os.getloadavg()), "endpoints": {}}
     with Server(url, workers, threads, worker_class) as server:
         import gunicorn
@@ -404,32 +415,46 @@ def measure(url: str, fx: dict, cylinders: int, *, seconds=20, warmup=3, connect
         # The workers' start-up (the port is the master's: it accepts before the workers have loaded the project),
         # so that it falls in no endpoint's warm-up, the first one's least of all.
         asyncio.run(_drive(server.port, endpoints["ping"], STARTUP_S, connections, keep_alive))
-        for name, requests in endpoints.items():
+        for requests in endpoints.values():
             asyncio.run(_drive(server.port, requests, warmup, connections, keep_alive))
-            mark = server.mark()
-            with CpuMeter(server, url) as cpu:
-                latencies, statuses, elapsed = asyncio.run(_drive(server.port, requests, seconds, connections,
-                                                                  keep_alive))
-                cpu_ms = cpu.per_request(len(latencies))
-            time.sleep(0.3)  # the access log's last lines
-            path = requests[0].split(b" ")[1].decode()
-            prefix = api + "BH" if name == "trace" else path
-            row = {"requests": len(latencies), "requests_per_s": round(len(latencies) / elapsed, 1),
-                   "statuses": {str(k): v for k, v in sorted(statuses.items())},
-                   "server": _percentiles(server.server_ms(mark, prefix)), "client": _percentiles(latencies),
-                   "cpu_ms_per_request": cpu_ms, "load_average_after": list(os.getloadavg())}
+        # The endpoints take turns, `rounds` slices each: a machine shared with other work is not equally fast from
+        # one minute to the next, and the ratios compare endpoints measured under the same conditions.
+        meters = {name: CpuMeter(server, url) for name in endpoints}
+        done = {name: {"latencies": [], "statuses": {}, "elapsed": 0.0} for name in endpoints}
+        mark = server.mark()
+        for _ in range(rounds):
+            for name, requests in endpoints.items():
+                d = done[name]
+                with meters[name]:
+                    latencies, statuses, elapsed = asyncio.run(_drive(
+                        server.port, requests, seconds / rounds, connections, keep_alive, offset=len(d["latencies"])))
+                d["latencies"] += latencies
+                d["elapsed"] += elapsed
+                for k, v in statuses.items():
+                    d["statuses"][k] = d["statuses"].get(k, 0) + v
+        time.sleep(0.3)  # the access log's last lines
+        for name, requests in endpoints.items():
+            d = done[name]
+            cpu_ms = meters[name].per_request(len(d["latencies"]))
+            out["endpoints"][name] = {
+                "requests": len(d["latencies"]), "requests_per_s": round(len(d["latencies"]) / d["elapsed"], 1),
+                "statuses": {str(k): v for k, v in sorted(d["statuses"].items())},
+                "server": _percentiles(server.server_ms(mark, _log_prefix(name, requests))),
+                "client": _percentiles(d["latencies"]),
+                "cpu_ms_per_request": cpu_ms}
+        for name, requests in endpoints.items():
+            row = out["endpoints"][name]
             # One request at a time: the service time of a request, without the queue for the two cores.
             mark = server.mark()
             single, single_statuses, single_elapsed = asyncio.run(
                 _drive(server.port, requests, max(3, seconds // 3), 1, keep_alive))
             time.sleep(0.3)
             row["one_connection"] = {"requests_per_s": round(len(single) / single_elapsed, 1),
-                                     "server": _percentiles(server.server_ms(mark, prefix)),
+                                     "server": _percentiles(server.server_ms(mark, _log_prefix(name, requests))),
                                      "client": _percentiles(single)}
-            out["endpoints"][name] = row
             log(f"{name}: {row['requests_per_s']} req/s, server p50 {row['server'].get('p50_ms')} ms, "
                 f"p99 {row['server'].get('p99_ms')} ms (client p99 {row['client'].get('p99_ms')} ms), CPU ms/request "
-                f"{cpu_ms}, statuses {row['statuses']}; one connection: server p50 "
+                f"{row['cpu_ms_per_request']}, statuses {row['statuses']}; one connection: server p50 "
                 f"{row['one_connection']['server'].get('p50_ms')} ms, p99 {row['one_connection']['server'].get('p99_ms')} ms")
     ep = out["endpoints"]
     out["gate_over_floor"] = round(ep["gate_check"]["requests_per_s"] / ep["ping"]["requests_per_s"], 3)

@@ -458,7 +458,17 @@ def _gate_insert_sql(language) -> str:
     inserted (no row returned) when the station does not exist or the user may not operate it.
 
     One statement per language (the active one: the cache's key): the reasons' labels are written into it as
-    literals, translated once per worker, rather than sent with every call (half the parameters to encode)."""
+    literals, translated once per worker, rather than sent with every call (half the parameters to encode).
+
+    Durability: a refusal is committed as any write (flushed to disk before the reader gets its answer). An
+    allowing check, made on its own (`relax`: not inside a caller's transaction, which would inherit the setting),
+    is committed asynchronously (synchronous_commit off for this transaction only: set_config(..., true)); waiting
+    for the disk was the largest single cost of a check. What that can lose: on a crash of the database server,
+    the allowances of its last fraction of a second (PostgreSQL flushes them within 3 × wal_writer_delay, 0.6 s by
+    default); never a filling and never a refusal. A filling must name an allowing check and is itself committed
+    synchronously after it, and the log is written in order, so a filling on disk has its check on disk; a filling
+    whose check was lost is refused (the operator scans the cylinder again) rather than recorded without one.
+    CYLINDER_GATE_ALLOW_ASYNC_COMMIT = 0 makes every check wait."""
     gc = GateCheck._meta.db_table
     R = GateReason
     labels = {choice: str(choice.label) for choice in GateReason}
@@ -502,7 +512,8 @@ SELECT %(client_id)s, left(%(code)s::text, 40), v.cylinder_id, v.station_id,
        cardinality(v.rs) = 0, to_jsonb(v.rs),
        left(array_to_string(ARRAY(SELECT r ->> 'code' FROM unnest(v.rs) r), ','), 200),
        %(checked_at)s, %(received_at)s, %(offline)s, %(by)s FROM v
-RETURNING id, cylinder_id, allowed, reasons""").strip()
+RETURNING id, cylinder_id, allowed, reasons,
+  CASE WHEN allowed AND %(relax)s::boolean THEN set_config('synchronous_commit', 'off', true) END""").strip()
 
 
 # The row as the statement wrote it, in this order (Model.from_db: no keyword handling, no defaults to compute).
@@ -519,11 +530,12 @@ def _gate_check_pg(*, code, station_id, by, checked_at, client_id, offline) -> G
     enterprise = by.enterprise_id if by.is_authenticated and by.role == Role.ENTERPRISE else None
     params = {"day": day, "lookup": code if valid else None, "station": station_id, "valid": valid, "code": code,
               "office": is_office(by), "enterprise": enterprise, "client_id": client_id, "checked_at": checked_at,
-              "received_at": received_at, "offline": offline, "by": by.pk}
+              "received_at": received_at, "offline": offline, "by": by.pk,
+              "relax": settings.CYLINDER_GATE_ALLOW_ASYNC_COMMIT and not transaction.get_connection().in_atomic_block}
     row = hotsql.fetch(sql, params, one=True)
     if row is None:
         return None
-    pk, cylinder_id, allowed, reasons = row
+    pk, cylinder_id, allowed, reasons, _relaxed = row  # 'off' when this check's commit did not wait
     if isinstance(reasons, str):  # Django leaves jsonb undecoded (its JSONField decodes it)
         reasons = json.loads(reasons)
     check = GateCheck.from_db(DEFAULT_DB_ALIAS, _GATE_CHECK_FIELDS, [
