@@ -297,11 +297,12 @@ class Server:
         self.proc = None
 
     def command(self) -> list[str]:
-        return [sys.executable, "-m", "gunicorn", "gasguard.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
-                "--workers", str(self.workers), "--worker-class", self.worker_class,
+        # The production configuration (gasguard/gunicorn_conf.py), with the port, the access log and what the
+        # command line asked for on top.
+        return [sys.executable, "-m", "gunicorn", "-c", "python:gasguard.gunicorn_conf", "--bind",
+                f"127.0.0.1:{self.port}", "--workers", str(self.workers), "--worker-class", self.worker_class,
                 *(["--threads", str(self.threads)] if self.worker_class == "gthread" else []),
-                "--keep-alive", "60", "--access-logfile", str(self.log), "--access-logformat", "%(U)s %(s)s %(D)s",
-                "--log-level", "warning"]
+                "--access-logfile", str(self.log), "--access-logformat", "%(U)s %(s)s %(D)s", "--log-level", "warning"]
 
     def __enter__(self):
         env = {**os.environ, "DATABASE_URL": self.url, "DEBUG": "0", "CONN_MAX_AGE": "600",
@@ -390,8 +391,11 @@ def _log_prefix(name, requests) -> str:
     return path[: path.index("BH")] + "BH" if name == "trace" else path
 
 
-def measure(url: str, fx: dict, cylinders: int, *, seconds=20, warmup=3, connections=16, workers=2, threads=2,
+def measure(url: str, fx: dict, cylinders: int, *, seconds=20, warmup=3, connections=16, workers=None, threads=None,
             worker_class="gthread", rounds=ROUNDS, seed=ledger.DEFAULT_SEED, log=log_stderr) -> dict:
+    from gasguard import gunicorn_conf
+
+    workers, threads = workers or gunicorn_conf.workers, threads or gunicorn_conf.threads
     keep_alive = worker_class != "sync"  # gunicorn's sync workers close every connection
     codes = targets(fx, cylinders, seed=seed)
     station, token = fx["stations"][0], fx["token"]
@@ -510,7 +514,7 @@ def _url_for(base: str, cylinders: int, last: bool) -> str:
 
 
 def bench(*, database_url: str | None, cylinders: int, events: int, baseline: float, seed: int, seconds: int,
-          warmup: int, connections: int, workers: int, threads: int, keep: bool, reuse: bool,
+          warmup: int, connections: int, workers: int | None, threads: int | None, keep: bool, reuse: bool,
           worker_class: str = "gthread", log=log_stderr) -> dict:
     base = database_url or DEFAULT_PG_URL
     if not ledger._is_postgres(base):
@@ -591,11 +595,10 @@ def add_arguments(suites) -> None:
     p.add_argument("--worker-class", choices=["sync", "gthread"], default="gthread",
                    help=("gunicorn worker class (default gthread: connections kept alive, as a station's reader "
                          "would; sync: a new connection per request)"))
-    p.add_argument("--workers", type=int, default=2,
-                   help="gunicorn workers (default 2: one per core; 4 cost more CPU per request in switching)")
-    p.add_argument("--threads", type=int, default=2,
-                   help="threads per gthread worker (default 2: a database wait does not idle a core, and fewer threads "
-                        "contend less for the GIL: 4 gave lower throughput and twice the p99 here)")
+    p.add_argument("--workers", type=int,
+                   help="gunicorn workers (default: the production configuration's, gasguard/gunicorn_conf.py)")
+    p.add_argument("--threads", type=int,
+                   help="threads per gthread worker (default: the production configuration's)")
     p.add_argument("--seed", type=int, default=ledger.DEFAULT_SEED)
     p.add_argument("--out", help="also write the JSON to this file")
     p.add_argument("--keep", action="store_true", help="keep the databases (to EXPLAIN in them)")
