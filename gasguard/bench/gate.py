@@ -10,7 +10,8 @@ register (Wuhan: about two million coded cylinders), on the project's production
 * `measure()` starts gunicorn (gthread workers, DEBUG off, persistent database connections) on a free port, drives
   it with an asyncio keep-alive client (C connections, one request in flight each) for S seconds per endpoint, the
   endpoints taking turns in 4 slices each (the machine's speed drifts; the ratios compare like with like), and
-  reads the server-side time of every request from gunicorn's access log (%(D)s, µs). Endpoints, in one run:
+  reads the server-side time of every request from a timer in the workers (gasguard/bench/gunicorn_timed.py: the
+  production configuration and two hooks; gunicorn's access log cost an eighth of a ping). Endpoints, in one run:
   `ping` (no authentication, no database: the framework's floor), `ping-auth` (the same behind token
   authentication, one query), `gate-check` (POST, a station's reader: 90 % its own cylinders, 10 % another
   station's), `trace` (GET, one cylinder's life, as the owner's user).
@@ -286,27 +287,28 @@ def _percentiles(samples: list[float]) -> dict:
 
 
 class Server:
-    """gunicorn serving the project (gasguard.wsgi) against the bench database, its access log in a temp file."""
+    """gunicorn serving the project (gasguard.wsgi) against the bench database, each request's time in a temp file
+    (gunicorn_timed.py)."""
 
     def __init__(self, url: str, workers: int, threads: int, worker_class: str = "gthread"):
         self.url, self.workers, self.threads, self.worker_class = url, workers, threads, worker_class
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
-        self.log = Path(tempfile.mkstemp(prefix="gasguard-gate-access-", suffix=".log")[1])
+        self.log = Path(tempfile.mkstemp(prefix="gasguard-gate-timings-", suffix=".log")[1])
         self.proc = None
 
     def command(self) -> list[str]:
-        # The production configuration (gasguard/gunicorn_conf.py), with the port, the access log and what the
+        # The production configuration (gasguard/gunicorn_conf.py) with the timer, the port and what the
         # command line asked for on top.
-        return [sys.executable, "-m", "gunicorn", "-c", "python:gasguard.gunicorn_conf", "--bind",
+        return [sys.executable, "-m", "gunicorn", "-c", "python:gasguard.bench.gunicorn_timed", "--bind",
                 f"127.0.0.1:{self.port}", "--workers", str(self.workers), "--worker-class", self.worker_class,
                 *(["--threads", str(self.threads)] if self.worker_class == "gthread" else []),
-                "--access-logfile", str(self.log), "--access-logformat", "%(U)s %(s)s %(D)s", "--log-level", "warning"]
+                "--log-level", "warning"]
 
     def __enter__(self):
         env = {**os.environ, "DATABASE_URL": self.url, "DEBUG": "0", "CONN_MAX_AGE": "600",
-               "DJANGO_SETTINGS_MODULE": "gasguard.settings"}
+               "DJANGO_SETTINGS_MODULE": "gasguard.settings", "GASGUARD_BENCH_TIMINGS": str(self.log)}
         self.proc = subprocess.Popen(self.command(), env=env, stdout=sys.stderr, stderr=sys.stderr)
         for _ in range(300):
             if self.proc.poll() is not None:
@@ -386,7 +388,7 @@ class CpuMeter:
 
 
 def _log_prefix(name, requests) -> str:
-    """How the access log's lines of an endpoint begin (the trace's path holds the cylinder's code)."""
+    """How the timings' lines of an endpoint begin (the trace's path holds the cylinder's code)."""
     path = requests[0].split(b" ")[1].decode()
     return path[: path.index("BH")] + "BH" if name == "trace" else path
 
@@ -436,7 +438,7 @@ def measure(url: str, fx: dict, cylinders: int, *, seconds=20, warmup=3, connect
                 d["elapsed"] += elapsed
                 for k, v in statuses.items():
                     d["statuses"][k] = d["statuses"].get(k, 0) + v
-        time.sleep(0.3)  # the access log's last lines
+        time.sleep(0.3)  # the timings' last lines (written every gunicorn_timed.FLUSH_S)
         for name, requests in endpoints.items():
             d = done[name]
             cpu_ms = meters[name].per_request(len(d["latencies"]))
