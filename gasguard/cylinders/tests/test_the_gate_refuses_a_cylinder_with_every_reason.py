@@ -135,3 +135,30 @@ def test_a_filling_licence_counts_on_the_station_or_any_site_of_its_company_only
     assert reasons(helpers.gate(gas, cyl.code)) == expected
     _, portable = services.gate_reasons(cyl.code, gas.station, clock.today())
     assert [c for c, _ in portable] == expected
+
+
+@pytest.mark.parametrize("company, site, expected", [
+    ({"valid_until": "past"}, {}, []),                                  # an expired one beside a valid one
+    ({}, {"revoked": True}, []),
+    ({"revoked": True}, {"valid_until": "past"}, ["filling_licence_invalid"]),
+    (None, {"revoked": True}, ["filling_licence_invalid"]),
+])
+def test_one_valid_filling_licence_held_either_way_is_enough(gas, company, site, expected):
+    """The licences held by the company and by its sites are judged together: allowed when one of them is valid on
+    the day, 'invalid' (not 'none') when there are some and none is."""
+    cyl = helpers.cylinder(gas)
+    Licence.objects.filter(enterprise=gas.enterprise, kind="filling").delete()
+
+    def held(change, **holder):
+        change = {**change}
+        if change.get("valid_until") == "past":
+            change["valid_until"] = clock.today() - timedelta(days=1)
+        Licence.objects.create(kind="filling", number=f"L-{len(holder)}-{sorted(holder)}",
+                               **{"valid_until": helpers.later(), **change, **holder})
+
+    if company is not None:
+        held(company, enterprise=gas.enterprise)
+    held(site, site=gas.station)
+    assert reasons(helpers.gate(gas, cyl.code)) == expected
+    _, portable = services.gate_reasons(cyl.code, gas.station, clock.today())
+    assert [c for c, _ in portable] == expected
