@@ -410,7 +410,8 @@ def measure(url: str, fx: dict, cylinders: int, *, seconds=20, warmup=3, connect
         "trace": [_request("GET", f"{api}{c}/trace/", token, keep_alive=keep_alive) for c in codes["trace"]],
     }
     out = {"server": {"software": "gunicorn", "worker_class": worker_class, "workers": workers,
-                      **({"threads": threads} if worker_class == "gthread" else {}), "debug": False},
+                      **({"threads": threads} if worker_class == "gthread" else {}), "debug": False,
+                      "timing": "pre_request to post_request hooks (gasguard/bench/gunicorn_timed.py), no access log"},
            "client": {"kind": "asyncio HTTP/1.1, one request in flight per connection, "
                               + ("kept alive" if keep_alive else "a new connection per request (sync workers)"),
                       "connections": connections, "seconds": seconds, "warmup_s": warmup, "rounds": rounds},
