@@ -153,7 +153,7 @@ def test_one_valid_filling_licence_held_either_way_is_enough(gas, company, site,
         change = {**change}
         if change.get("valid_until") == "past":
             change["valid_until"] = clock.today() - timedelta(days=1)
-        Licence.objects.create(kind="filling", number=f"L-{len(holder)}-{sorted(holder)}",
+        Licence.objects.create(kind="filling", number=f"L-{next(iter(holder))}",
                                **{"valid_until": helpers.later(), **change, **holder})
 
     if company is not None:
