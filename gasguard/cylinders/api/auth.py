@@ -97,13 +97,29 @@ def _listen():
             _connected.clear()
 
 
+def _cached(key):
+    _ensure_listener()
+    hit = _cache.get(key)
+    if hit is not None and hit[0] > time.monotonic() and hit[1].is_active:
+        return hit[1], hit[2]
+    return None
+
+
 class CachedTokenAuthentication(TokenAuthentication):
+    def authenticate(self, request):
+        # A well-formed "Token <key>" read straight from the environ: DRF's get_authorization_header() goes through
+        # request.headers, which copies every header of the request to find this one. Anything else (no header,
+        # another scheme, a malformed key) takes DRF's path, with its errors.
+        keyword, _, key = request._request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+        if keyword == self.keyword and key.isascii() and key.isalnum():
+            return self.authenticate_credentials(key)
+        return super().authenticate(request)
+
     def authenticate_credentials(self, key):
-        _ensure_listener()
+        hit = _cached(key)
+        if hit is not None:
+            return hit
         now = time.monotonic()
-        hit = _cache.get(key)
-        if hit is not None and hit[0] > now and hit[1].is_active:
-            return hit[1], hit[2]
         generation = _generation
         user, token = super().authenticate_credentials(key)  # raises on an unknown key or an inactive user
         if generation != _generation:

@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from rest_framework.authtoken.models import Token
 
 from gasguard.cylinders.api import auth
@@ -108,3 +109,24 @@ def test_a_lookup_that_a_change_overlapped_answers_but_is_not_cached(gas, monkey
     monkeypatch.undo()
     assert post(reader(token), gas, cyl.code).status_code == 201
     assert token.key in auth._cache
+
+
+@pytest.mark.parametrize("header, error", [
+    ("Token", "Invalid token header. No credentials provided."),
+    ("Token a b", "Invalid token header. Token string should not contain spaces."),
+    ("Token 0123456789abcdef", "Invalid token."),
+    ("Token \u00e9t\u00e9", "Invalid token header. Token string should not contain invalid characters."),
+])
+def test_a_malformed_or_unknown_token_is_refused_with_drfs_reason(gas, header, error):
+    cyl = helpers.cylinder(gas)
+    response = post(Client(HTTP_AUTHORIZATION=header), gas, cyl.code)
+    assert response.status_code == 401
+    with translation.override("zh-hans"):
+        assert response.json()["detail"] == translation.gettext(error)
+
+
+def test_the_keyword_is_read_as_drf_reads_it_whatever_its_case(gas):
+    cyl = helpers.cylinder(gas)
+    token = Token.objects.create(user=gas.user)
+    assert post(Client(HTTP_AUTHORIZATION=f"token {token.key}"), gas, cyl.code).status_code == 201
+    assert token_queries(lambda: post(Client(HTTP_AUTHORIZATION=f"TOKEN {token.key}"), gas, cyl.code)) == 0

@@ -72,3 +72,15 @@ def test_a_check_without_a_client_id_gets_a_time_ordered_one(gas):
     ids = [GateCheck.objects.get(pk=b["id"]).client_id for b in (first, second)]
     assert [i.version for i in ids] == [7, 7] and str(ids[0]) == first["client_id"]
     assert ids[0].int >> 80 <= ids[1].int >> 80  # their millisecond, in order
+
+
+@pytest.mark.parametrize("accept", ["text/html", "application/xml", "*/*"])
+def test_the_gate_answers_json_whatever_the_reader_accepts(gas, accept):
+    cyl = helpers.cylinder(gas)
+    client = api_client(gas.user)
+    answer = client.post(GATE, {"code": cyl.code, "station": gas.station.pk}, format="json", HTTP_ACCEPT=accept)
+    assert answer.status_code == 201 and answer["Content-Type"] == "application/json"
+    assert answer.json()["allowed"] is True
+    error = client.post(GATE, {"code": cyl.code}, format="json", HTTP_ACCEPT=accept)
+    assert error.status_code == 400 and error["Content-Type"] == "application/json"
+    assert "充装站" in error.json()["station"][0]
