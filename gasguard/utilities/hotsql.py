@@ -9,6 +9,10 @@ import time
 
 from django.db import DEFAULT_DB_ALIAS, connections
 
+# Each statement's text encoded once: psycopg encodes a str on every call, then hashes that new copy (a few KB) to
+# find its cached parse. The statements come from a few cached builders, so this stays small; the bound is a guard.
+_encoded: dict[str, bytes] = {}
+
 
 def fetch(sql, params, *, one=False):
     """The rows of `sql` (a list of tuples), or with `one` its first row (None when there is none)."""
@@ -23,9 +27,14 @@ def fetch(sql, params, *, one=False):
     c = getattr(connection, "_hot_cursor", None)
     if c is None or c.closed or c.connection is not connection.connection:
         c = connection._hot_cursor = psycopg.Cursor(connection.connection)
+    query = _encoded.get(sql)
+    if query is None:
+        if len(_encoded) >= 256:
+            _encoded.clear()
+        query = _encoded[sql] = sql.encode()  # Django's connections speak UTF-8
     started = time.monotonic()
     with connection.wrap_database_errors:
-        c.execute(sql, params, prepare=True)
+        c.execute(query, params, prepare=True)
         rows = c.fetchone() if one else c.fetchall()
     if connection.queries_logged:
         connection.queries_log.append({"sql": sql, "time": f"{time.monotonic() - started:.3f}"})
