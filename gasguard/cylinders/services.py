@@ -522,8 +522,8 @@ _GATE_CHECK_FIELDS = ["id", "client_id", "code", "cylinder_id", "station_id", "a
 
 def _gate_check_pg(*, code, station_id, by, checked_at, client_id, offline) -> GateCheck | None:
     """gate_check() in one round trip (a prepared statement); None when nothing was inserted."""
-    # The district's day (its time zone, cached), as localdate() but without looking up the request's active zone.
-    day = checked_at.astimezone(timezone.get_default_timezone()).date()
+    # The district's day: its time zone (cached) named, not the request's active one looked up (asgiref) each call.
+    day = timezone.localdate(checked_at, timezone.get_default_timezone())
     valid = codes.code_error(code) is None
     sql = _gate_insert_sql(translation.get_language())
     received_at = clock.now()

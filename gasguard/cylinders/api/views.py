@@ -234,7 +234,7 @@ def gate_check(request):
     # The serializer's shape, encoded once by hand: the reader's hot path (DRF's renderer would do the same work).
     body = {"id": check.pk, "client_id": str(check.client_id), "code": check.code, "cylinder": check.cylinder_id,
             "station": check.station_id, "allowed": check.allowed, "reasons": check.reasons,
-            "checked_at": check.checked_at.astimezone(timezone.get_default_timezone()).isoformat(),
+            "checked_at": timezone.localtime(check.checked_at, timezone.get_default_timezone()).isoformat(),
             "offline": check.offline}
     return HttpResponse(json.dumps(body, ensure_ascii=False, separators=(",", ":")),
                         content_type="application/json", status=status.HTTP_201_CREATED)
