@@ -427,7 +427,7 @@ def measure(url: str, fx: dict, cylinders: int, *, seconds=20, warmup=3, connect
         # The endpoints take turns, `rounds` slices each: a machine shared with other work is not equally fast from
         # one minute to the next, and the ratios compare endpoints measured under the same conditions.
         meters = {name: CpuMeter(server, url) for name in endpoints}
-        done = {name: {"latencies": [], "statuses": {}, "elapsed": 0.0} for name in endpoints}
+        done = {name: {"latencies": [], "statuses": {}, "elapsed": 0.0, "rounds": []} for name in endpoints}
         mark = server.mark()
         for _ in range(rounds):
             for name, requests in endpoints.items():
@@ -437,6 +437,7 @@ def measure(url: str, fx: dict, cylinders: int, *, seconds=20, warmup=3, connect
                         server.port, requests, seconds / rounds, connections, keep_alive, offset=len(d["latencies"])))
                 d["latencies"] += latencies
                 d["elapsed"] += elapsed
+                d["rounds"].append(round(len(latencies) / elapsed, 1) if elapsed else 0.0)
                 for k, v in statuses.items():
                     d["statuses"][k] = d["statuses"].get(k, 0) + v
         time.sleep(0.3)  # the timings' last lines (written every gunicorn_timed.FLUSH_S)
@@ -445,6 +446,7 @@ def measure(url: str, fx: dict, cylinders: int, *, seconds=20, warmup=3, connect
             cpu_ms = meters[name].per_request(len(d["latencies"]))
             out["endpoints"][name] = {
                 "requests": len(d["latencies"]), "requests_per_s": round(len(d["latencies"]) / d["elapsed"], 1),
+                "rounds_requests_per_s": d["rounds"],
                 "statuses": {str(k): v for k, v in sorted(d["statuses"].items())},
                 "server": _percentiles(server.server_ms(mark, _log_prefix(name, requests))),
                 "client": _percentiles(d["latencies"]),
@@ -465,6 +467,10 @@ def measure(url: str, fx: dict, cylinders: int, *, seconds=20, warmup=3, connect
                 f"{row['one_connection']['server'].get('p50_ms')} ms, p99 {row['one_connection']['server'].get('p99_ms')} ms")
     ep = out["endpoints"]
     out["gate_over_floor"] = round(ep["gate_check"]["requests_per_s"] / ep["ping"]["requests_per_s"], 3)
+    # Each round's ratio (the gate's slice over the ping slice of the same round): how much the machine drifted.
+    out["gate_over_floor_rounds"] = [round(g / p, 3) if p else None for g, p in
+                                     zip(ep["gate_check"]["rounds_requests_per_s"], ep["ping"]["rounds_requests_per_s"],
+                                         strict=True)]
     out["gate_over_ping_auth"] = round(ep["gate_check"]["requests_per_s"] / ep["ping_auth"]["requests_per_s"], 3)
     out["trace_over_floor"] = round(ep["trace"]["requests_per_s"] / ep["ping"]["requests_per_s"], 3)
     out["load_average_after"] = list(os.getloadavg())

@@ -51,13 +51,35 @@ def test_without_a_gateway_the_customers_reminder_is_listed_for_the_seller(gas):
     assert not Notification.objects.filter(event="cylinder.reminder").exists()
 
 
-def test_an_enterprise_sees_only_its_own_reminders(client, gas, rival, personas):
+def queued_for_two_owners(client, gas, rival):
+    """One cylinder of each enterprise due soon, their reminders queued; the client logged in as the first's user."""
     ours, _ = due_soon(gas)
     theirs, _ = due_soon(rival)
     signals.queue_reminders()
     assert client.login(username=gas.user.username, password=PASSWORD)
+    return ours, theirs
+
+
+def test_an_enterprise_sees_only_its_own_reminders(client, gas, rival, personas):
+    ours, theirs = queued_for_two_owners(client, gas, rival)
     page = client.get("/cylinders/reminders/").content.decode()
     assert ours.code in page and theirs.code not in page
     assert client.login(username=personas.office.username, password=PASSWORD)
     page = client.get("/cylinders/reminders/").content.decode()
     assert ours.code in page and theirs.code in page
+
+
+def test_the_owners_reminders_wait_in_its_inbox_and_nobody_elses(client, gas, rival, personas):
+    ours, theirs = queued_for_two_owners(client, gas, rival)
+    page = client.get("/inbox/").content.decode()
+    assert "气瓶到期提醒" in page and ours.code not in page  # queued, not yet sent: not in the inbox
+    signals.send_reminders()
+    page = client.get("/inbox/").content.decode()
+    assert ours.code in page and theirs.code not in page
+    # A reminder whose date has passed is no longer waiting (the cylinder is then refused at the gate).
+    Reminder.objects.filter(cylinder=ours).update(due_on=clock.today() - timedelta(days=1))
+    assert ours.code not in client.get("/inbox/").content.decode()
+    client.logout()
+    assert client.login(username=personas.inspector.username, password=PASSWORD)
+    page = client.get("/inbox/").content.decode()
+    assert "气瓶到期提醒" not in page and ours.code not in page
