@@ -76,6 +76,7 @@ def test_the_owners_reminders_wait_in_its_inbox_and_nobody_elses(client, gas, ri
     signals.send_reminders()
     page = client.get("/inbox/").content.decode()
     assert ours.code in page and theirs.code not in page
+    assert ours.code not in page.split("<title>")[1].split("</title>")[0]  # in the page's body, not its title
     # A reminder whose date has passed is no longer waiting (the cylinder is then refused at the gate).
     Reminder.objects.filter(cylinder=ours).update(due_on=clock.today() - timedelta(days=1))
     assert ours.code not in client.get("/inbox/").content.decode()
