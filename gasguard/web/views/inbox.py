@@ -26,8 +26,10 @@ def inbox_lists(user):
     overdue = visible.filter(state__in=OPEN_STATES, deadline__lt=clock.today()).order_by("deadline")
     lookbacks = (LookBack.objects.filter(hazard__in=visible.values("pk"), result=LookBackResult.PENDING)
                  .select_related("hazard", "hazard__site") if can_verify(user) else LookBack.objects.none())
-    return {"to_rectify": to_rectify, "to_verify": to_verify, "overdue": overdue, "lookbacks": lookbacks,
-            "reminders": cylinder_reminders(user)}
+    lists = {"to_rectify": to_rectify, "to_verify": to_verify, "overdue": overdue, "lookbacks": lookbacks}
+    if user.role == Role.ENTERPRISE and user.enterprise_id:  # the section is shown only where this list exists
+        lists["reminders"] = cylinder_reminders(user)
+    return lists
 
 
 def cylinder_reminders(user):
@@ -35,8 +37,6 @@ def cylinder_reminders(user):
     and not yet past): the enterprise must have them inspected or scrapped. Regulators have the reminders page."""
     from gasguard.cylinders.models import Reminder
 
-    if user.role != Role.ENTERPRISE or not user.enterprise_id:
-        return Reminder.objects.none()
     return (Reminder.objects.filter(cylinder__owner_id=user.enterprise_id, recipient=Reminder.Recipient.OWNER,
                                     sent_at__isnull=False, due_on__gte=clock.today())
             .select_related("cylinder").order_by("due_on", "id"))
