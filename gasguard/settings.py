@@ -177,7 +177,7 @@ CYLINDER_CATERING_BAN = os.environ.get("CYLINDER_CATERING_BAN", "all_50kg")
 CYLINDER_PII_KEY = os.environ.get("CYLINDER_PII_KEY", "")
 # The font embedded in the rectification notices and QR labels (PDF): a TrueType-outline font with Chinese (a .ttf,
 # or a .ttc with "#index"); Debian's fonts-wqy-zenhei by default (scripts/install-system-deps.sh). Empty: the
-# STSong-Light CID font, which is not embedded (the reader supplies it).
+# STSong-Light CID font, which is not embedded (the reader supplies it); so is a missing default font (logged once).
 CYLINDER_PDF_FONT = os.environ.get("CYLINDER_PDF_FONT", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc#0")
 # Readers' API tokens are resolved from a per-process cache for this long; on PostgreSQL a listener thread per
 # process drops an entry as soon as its user or token changes (CYLINDERS_TOKEN_CACHE_LISTEN=0 turns it off).

@@ -1,8 +1,10 @@
 """The written rectification notice (隐患整改通知书) left with the user after a failed safety check at delivery.
 The national criteria count a missing written notice as a major hazard of the gas enterprise, so it is generated
 from the recorded hazards, kept with the delivery (with its SHA-256) and printable."""
+import functools
 import hashlib
 import io
+import logging
 import os
 from decimal import Decimal
 
@@ -14,6 +16,14 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 CID_FONT = "STSong-Light"  # a CID font every PDF reader has, but not embedded: the reader supplies the glyphs
+DEFAULT_PDF_FONT = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc#0"  # Debian's fonts-wqy-zenhei (settings.py)
+
+
+@functools.cache
+def _warn_default_font_missing(path):
+    logging.getLogger(__name__).warning(
+        "PDF字体 %s 不存在（未安装 fonts-wqy-zenhei）：整改通知书和标签改用不嵌入的 STSong-Light 字体；"
+        "安装该字体或设置 CYLINDER_PDF_FONT 即可嵌入字体", path)
 
 
 def _font():
@@ -25,12 +35,16 @@ def _font():
     from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
     spec = getattr(settings, "CYLINDER_PDF_FONT", "")
+    path, _, index = spec.partition("#")
+    if spec == DEFAULT_PDF_FONT and not os.path.isfile(path):
+        # The default is an optional system package: a machine without it still prints notices (CID font).
+        _warn_default_font_missing(path)
+        spec = ""
     if not spec:
         name = CID_FONT
         if name not in pdfmetrics.getRegisteredFontNames():
             pdfmetrics.registerFont(UnicodeCIDFont(name))
         return name
-    path, _, index = spec.partition("#")
     name = "gasguard-" + hashlib.sha1(spec.encode()).hexdigest()[:8]  # stable: the PDF bytes do not vary by process
     if name not in pdfmetrics.getRegisteredFontNames():
         if not os.path.isfile(path):

@@ -36,3 +36,16 @@ def test_a_cff_font_is_refused_with_the_reason():
         pytest.skip("fonts-noto-cjk not installed")
     with pytest.raises(ImproperlyConfigured, match="无法嵌入"):
         notice._font()
+
+
+def test_without_the_default_font_package_the_cid_font_is_used_and_said_once(gas, monkeypatch, caplog):
+    """A machine without fonts-wqy-zenhei (the default, an optional system package) still prints labels."""
+    missing = "/nonexistent/wqy-zenhei.ttc#0"
+    monkeypatch.setattr(notice, "DEFAULT_PDF_FONT", missing)
+    notice._warn_default_font_missing.cache_clear()
+    with override_settings(CYLINDER_PDF_FONT=missing), caplog.at_level("WARNING", logger=notice.__name__):
+        first = labels.label_sheet([helpers.cylinder(gas)])
+        labels.label_sheet([helpers.cylinder(gas)])
+    assert b"STSong-Light" in first and b"/FontFile2" not in first
+    said = [r for r in caplog.records if "fonts-wqy-zenhei" in r.getMessage()]
+    assert len(said) == 1
