@@ -83,7 +83,7 @@ def attach_photo(upload, *, by, **owner):
     can be told. Callers with several check them all first (uploads.images), so a refusal stores none."""
     from gasguard.inspections.models import Photo
 
-    upload = uploads.image(upload, _("照片"))
+    upload = uploads.images([upload], "photos", _("照片"))[0]
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)

@@ -92,11 +92,13 @@ def image(upload, label) -> VerifiedImage:
     grey = picture.mode in ("1", "L")
     out = io.BytesIO()
     extra = {"icc_profile": icc} if icc else {}
+    clean = picture.convert("RGBA" if alpha else "L" if grey else "RGB")
+    clean.info = {}  # Pillow writes some of what it read (a JPEG's comment) back unless told otherwise
     if alpha or was_png:
-        picture.convert("RGBA" if alpha else "L" if grey else "RGB").save(out, "PNG", optimize=True, **extra)
+        clean.save(out, "PNG", optimize=True, **extra)
         content_type, ext = "image/png", "png"
     else:
-        picture.convert("L" if grey else "RGB").save(out, "JPEG", quality=JPEG_QUALITY, **extra)
+        clean.save(out, "JPEG", quality=JPEG_QUALITY, **extra)
         content_type, ext = "image/jpeg", "jpg"
     stem = get_valid_filename(Path(_name(upload)).stem)[:40] or "photo"
     return VerifiedImage(out.getvalue(), f"{stem}.{ext}", content_type)
