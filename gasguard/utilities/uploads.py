@@ -128,7 +128,7 @@ def images(uploads, field: str, label) -> list[VerifiedImage]:
 def _office_file(upload, label, *, main: str, part: str, kind, max_bytes=None):
     """An Office Open XML file: a zip from its first byte, holding `part`, whose main part has the type `main`."""
     _check_size(upload, label, max_bytes)
-    wrong = ValidationError(_("%(label)s“%(name)s”不是 %(kind)s 文件（按文件内容判断，与文件名无关）") % {
+    wrong = ValidationError(_("%(label)s“%(name)s”不是 %(kind)s文件（按文件内容判断，与文件名无关）") % {
         "label": label, "name": _name(upload), "kind": kind})
     upload.seek(0)
     try:
