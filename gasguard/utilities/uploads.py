@@ -11,7 +11,7 @@ import zipfile
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.base import ContentFile
 from django.http import FileResponse
 from django.utils.text import get_valid_filename
@@ -47,6 +47,14 @@ class VerifiedImage(ContentFile):
 
 def _name(upload) -> str:
     return Path(getattr(upload, "name", "") or "").name or _("（未命名）")
+
+
+def _stem(upload) -> str:
+    """The upload's name without its extension, as a safe file name (the extension is the stored content's)."""
+    try:
+        return get_valid_filename(Path(getattr(upload, "name", "") or "").stem)[:40] or "photo"
+    except SuspiciousFileOperation:  # nothing usable left ("..", "!!!")
+        return "photo"
 
 
 def _mb(n: int) -> str:
@@ -107,8 +115,7 @@ def image(upload, label) -> VerifiedImage:
     else:
         clean.save(out, "JPEG", quality=JPEG_QUALITY, **extra)
         content_type, ext = "image/jpeg", "jpg"
-    stem = get_valid_filename(Path(_name(upload)).stem)[:40] or "photo"
-    return VerifiedImage(out.getvalue(), f"{stem}.{ext}", content_type)
+    return VerifiedImage(out.getvalue(), f"{_stem(upload)}.{ext}", content_type)
 
 
 def images(uploads, field: str, label) -> list[VerifiedImage]:

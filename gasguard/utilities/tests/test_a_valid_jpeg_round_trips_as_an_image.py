@@ -3,6 +3,7 @@ orientation said, and without the EXIF itself (the phone's location, its make, t
 the stored bytes. A PNG stays a PNG, transparency included."""
 import hashlib
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -67,3 +68,14 @@ def test_a_png_with_transparency_stays_a_png_with_it(personas):
     with Image.open(io.BytesIO(data)) as back:
         assert back.format == "PNG" and back.mode == "RGBA"
         assert back.getpixel((2, 2))[3] == 255 and back.getpixel((15, 2))[3] == 0
+
+
+@pytest.mark.parametrize(("name", "stored"), [("!!!.png", "photo.png"), ("../../etc/passwd.png", "passwd.png"),
+                                              ("整改照片 1.GIF", "整改照片_1.jpg")])
+def test_the_stored_name_is_safe_and_its_extension_is_the_contents(personas, name, stored):
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4), (1, 2, 3)).save(out, "GIF" if name.endswith(".GIF") else "PNG")
+    inspection, _ = inspect(personas.site_a, personas.inspector, photos=[SimpleUploadedFile(name, out.getvalue())])
+    stem, ext = stored.rsplit(".", 1)
+    # (the storage adds a random suffix when the name is taken by an earlier photo)
+    assert re.fullmatch(rf"evidence/\d{{4}}/\d{{2}}/{stem}(_[A-Za-z0-9]{{7}})?\.{ext}", inspection.photos.get().file.name)
