@@ -72,11 +72,17 @@ THUMB_QUALITY = 80
 
 
 def thumbnail(photo):
-    """The photo as a small JPEG (bytes, width, height), or None when its file is not a readable image."""
+    """The photo as a small JPEG (bytes, width, height), or None when its file is not a readable image (a file
+    stored before uploads were re-encoded may be anything) or has more pixels than an upload may."""
+    from django.conf import settings
     from PIL import Image, UnidentifiedImageError
 
+    from gasguard.utilities.uploads import IMAGE_FORMATS
+
     try:
-        with photo.file.open("rb") as f, Image.open(f) as image:
+        with photo.file.open("rb") as f, Image.open(f, formats=IMAGE_FORMATS) as image:
+            if image.width * image.height > settings.UPLOAD_MAX_PIXELS:
+                return None
             image.draft("RGB", (THUMB_PX, THUMB_PX))  # JPEG: decode at a reduced scale, not the full picture
             image = image.convert("RGB")
             image.thumbnail((THUMB_PX, THUMB_PX))

@@ -19,6 +19,7 @@ from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from gasguard.audit import services as audit
 from gasguard.catalog.models import plain
@@ -29,7 +30,7 @@ from gasguard.org.choices import Role
 from gasguard.org.models import Department
 from gasguard.sites.choices import GAS_USING_TYPES, Fuel, LicenceKind, SiteType
 from gasguard.sites.models import Licence, Site
-from gasguard.utilities import clock, hotsql
+from gasguard.utilities import clock, hotsql, uploads
 from gasguard.utilities.credit_code import credit_code_error, id_number_error
 from gasguard.utilities.uuid7 import uuid7
 
@@ -1027,6 +1028,7 @@ def deliver(*, sale, answers: dict, acknowledged_by: str, by, delivered_at=None,
     for point in points:
         ok, number = _judge(point, answers[point.key], site)
         judged.append((point, ok, number))
+    photos = uploads.images(photos, "photos", _("现场照片"))  # all checked before anything is written
     delivery = Delivery.objects.create(
         sale=sale, site=site, delivered_at=delivered_at, courier=sale.courier, safety_checker=sale.safety_checker,
         checklist={p.key: {"passed": ok, "value": str(n) if n is not None else None} for p, ok, n in judged},

@@ -8,10 +8,11 @@ from datetime import date, timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gasguard.audit import services as audit
 from gasguard.org.scope import can_verify, hazard_q
-from gasguard.utilities import clock
+from gasguard.utilities import clock, uploads
 
 from . import tally
 from .choices import OPEN_STATES, Action, LookBackResult, Source, State
@@ -78,9 +79,11 @@ def _step(hazard: Hazard, before: dict | None, action: Action, by, *, note="", d
 
 
 def attach_photo(upload, *, by, **owner):
-    """Store an uploaded file as evidence, with its SHA-256 so a swapped file can be told."""
+    """Store an uploaded picture as evidence (re-encoded by us: uploads.image), with its SHA-256 so a swapped file
+    can be told. Callers with several check them all first (uploads.images), so a refusal stores none."""
     from gasguard.inspections.models import Photo
 
+    upload = uploads.images([upload], "photos", _("照片"))[0]
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
@@ -161,6 +164,10 @@ def submit(hazard: Hazard, *, by, note: str, photos=()) -> Hazard:
         errors["note"] = "请说明整改情况"
     if not photos:
         errors["photos"] = "提交验收须附整改后的照片等佐证材料"
+    try:
+        photos = uploads.images(photos, "photos", _("整改后照片"))
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
     from_state = hazard.state
@@ -185,6 +192,7 @@ def verify(hazard: Hazard, *, by, passed: bool, note="", photos=()) -> Hazard:
         raise ValidationError({"verified_by": "验收人不能是整改人本人（谁整改、谁不验收）"})
     if not passed and not (note or "").strip():
         raise ValidationError({"note": "验收不通过时须写明原因"})
+    photos = uploads.images(photos, "photos", _("现场照片"))
     hazard.verified_by = by
     if passed:
         hazard.state = State.CLOSED

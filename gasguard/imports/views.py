@@ -1,16 +1,17 @@
 """Pages: the index (templates, upload forms, recent jobs), a job's page with its progress, the status poll."""
 import hashlib
-import zipfile
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
+
+from gasguard.utilities import uploads
 
 from . import runner
 from .importers import allowed_kinds
@@ -33,10 +34,12 @@ class UploadForm(forms.Form):
         limit = getattr(settings, "IMPORTS_MAX_BYTES", 20 * 1024 * 1024)
         if upload.size > limit:
             raise forms.ValidationError(_("文件过大：不能超过 %(mb)d MB") % {"mb": limit // (1024 * 1024)})
-        if not upload.name.lower().endswith(".xlsx") or not zipfile.is_zipfile(upload):
+        if not upload.name.lower().endswith(".xlsx"):
             raise forms.ValidationError(_("请上传 .xlsx 格式的 Excel 文件（可先下载模板填写）"))
-        upload.seek(0)
-        return upload
+        try:  # by content too: a renamed file is not a workbook
+            return uploads.workbook(upload, _("Excel 文件"), max_bytes=limit)
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.messages) from exc
 
 
 def _kinds_or_403(user) -> list[str]:

@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gasguard.audit import services as audit
 from gasguard.catalog.models import plain
@@ -15,7 +16,7 @@ from gasguard.hazards.choices import Source
 from gasguard.org.choices import Role
 from gasguard.org.models import Department
 from gasguard.org.scope import can_see_site
-from gasguard.utilities import clock
+from gasguard.utilities import clock, uploads
 
 from .models import Inspection, InspectionItem, InspectionKind, Result
 
@@ -61,6 +62,19 @@ def record_inspection(*, site, by, answers: list[ItemAnswer], signature: str, ki
         present.insert(0, by.department)
     if kind == InspectionKind.JOINT and len(present) < 2:
         err("departments_present", "联合检查须列明至少两个参加单位")
+    # Every photo checked (and re-encoded) before anything is written: a refused file leaves nothing stored.
+    try:
+        photos = uploads.images(photos, "photos", _("现场照片"))
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    item_photos = {}
+    for i, answer in enumerate(answers):
+        try:
+            item_photos[i] = uploads.images(answer.photos, f"items[{i}]",
+                                            _("检查项“%(code)s”的照片") % {"code": answer.code})
+        except ValidationError as exc:
+            for key, messages in exc.message_dict.items():
+                errors.setdefault(key, []).extend(messages)
 
     checklist = {item.code: item for item in checklist_for(site)}
     seen = set()
@@ -92,7 +106,7 @@ def record_inspection(*, site, by, answers: list[ItemAnswer], signature: str, ki
         if result not in Result.values:
             err(key, f"检查项“{answer.code}”的结果须为合格、不合格或不适用")
             continue
-        judged.append((item, result, value, answer))
+        judged.append((item, result, value, answer, item_photos.get(i, [])))
     missing = [code for code in checklist if code not in seen]
     if missing:
         err("items", f"检查表还有 {len(missing)} 项未填写：{'、'.join(missing[:10])}{'…' if len(missing) > 10 else ''}")
@@ -112,10 +126,10 @@ def record_inspection(*, site, by, answers: list[ItemAnswer], signature: str, ki
     for upload in photos:
         hazards.attach_photo(upload, by=by, inspection=inspection)
     found = []
-    for item, result, value, answer in judged:
+    for item, result, value, answer, checked_photos in judged:
         row = InspectionItem.objects.create(inspection=inspection, item=item, result=result, measured_value=value,
                                             note=answer.note)
-        for upload in answer.photos:
+        for upload in checked_photos:
             hazards.attach_photo(upload, by=by, inspection=inspection, inspection_item=row)
         if result != Result.FAIL:
             continue
@@ -132,7 +146,7 @@ def record_inspection(*, site, by, answers: list[ItemAnswer], signature: str, ki
             legal_basis=item.legal_basis))
     audit.record("inspection.sign", inspection, actor=by, after={
         **audit.snapshot(inspection),
-        "items": {item.code: [result, str(value) if value is not None else None] for item, result, value, _ in judged},
+        "items": {item.code: [result, str(value) if value is not None else None] for item, result, value, *_rest in judged},
         "hazards": [h.number for h in found]})
     return inspection, found
 
@@ -153,6 +167,7 @@ def add_photos(inspection: Inspection, *, by, photos, item_code: str = ""):
         raise ValidationError({"photos": "只能在检查当天补充照片"})
     if not photos:
         raise ValidationError({"photos": "请选择照片"})
+    photos = uploads.images(photos, "photos", _("照片"))
     row = None
     if item_code:
         row = inspection.items.filter(item__code=item_code).first()

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from .models import ReportRun, ReportTemplate
 
@@ -11,11 +12,14 @@ class ReportTemplateForm(forms.ModelForm):
         fields = ["name", "file", "active"]
 
     def clean_file(self):
+        from gasguard.utilities import uploads
+
         from .word import check_template
 
         upload = self.cleaned_data["file"]
         if hasattr(upload, "content_type"):  # a new upload: a template that cannot be filled is refused
             try:
+                uploads.word_document(upload, _("Word 模板"))
                 check_template(upload)
             except ValidationError as exc:
                 raise forms.ValidationError(exc.messages)

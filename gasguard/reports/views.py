@@ -5,7 +5,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _t
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from gasguard.org.choices import Level
 from gasguard.org.models import Department, Jurisdiction
 from gasguard.org.scope import can_manage_master_data
-from gasguard.utilities import clock
+from gasguard.utilities import clock, uploads
 
 from . import services, trace
 from .figures import MonthError, period
@@ -49,6 +49,7 @@ class TemplateForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         try:
+            uploads.word_document(upload, _t("Word 模板"))
             check_template(upload)
         except ValidationError as exc:
             raise forms.ValidationError(exc.messages)
@@ -106,15 +107,13 @@ def run_file(request, pk, kind):
     if kind not in CONTENT_TYPES or not getattr(run, kind):
         raise Http404
     name = f"滨海新区燃气安全专项整治工作月报-{run.month}.{kind}"
-    return FileResponse(getattr(run, kind).open("rb"), as_attachment=True, filename=name,
-                        content_type=CONTENT_TYPES[kind])
+    return uploads.download(getattr(run, kind).open("rb"), name, CONTENT_TYPES[kind])
 
 
 @login_required
 def default_template(request):
     _office_only(request.user)
-    return FileResponse(open(DEFAULT_TEMPLATE, "rb"), as_attachment=True, filename="区级月报默认模板.docx",
-                        content_type=DOCX)
+    return uploads.download(open(DEFAULT_TEMPLATE, "rb"), "区级月报默认模板.docx", DOCX)
 
 
 @login_required

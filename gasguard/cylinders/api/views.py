@@ -5,7 +5,7 @@ import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +28,7 @@ from rest_framework.response import Response
 from gasguard.org.models import Enterprise, Jurisdiction
 from gasguard.org.scope import site_q
 from gasguard.sites.models import Site
+from gasguard.utilities import uploads
 
 from .. import codes, services, trace
 from ..models import Customer, Cylinder, Delivery, Filling, Sale, Worker
@@ -443,8 +444,7 @@ def delivery_notice(request, pk):
     delivery = get_object_or_404(Delivery.objects.filter(sale__in=Sale.objects.filter(sale_q(request.user))), pk=pk)
     if not delivery.notice:
         raise Http404
-    return FileResponse(delivery.notice.open("rb"), content_type="application/pdf",
-                        filename=f"整改通知书-{delivery.sale.number}.pdf")
+    return uploads.download(delivery.notice.open("rb"), f"整改通知书-{delivery.sale.number}.pdf", "application/pdf")
 
 
 @extend_schema(request=s.ReturnInSerializer, responses={201: s.ReturnSerializer})
@@ -466,6 +466,10 @@ def cylinder_import(request):
     upload = request.FILES.get("file")
     if upload is None:
         raise ValidationError({"file": "请上传 .xlsx 文件"})
+    try:
+        uploads.workbook(upload, _("气瓶导入文件"))
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from exc
     owner = _enterprise_for(request.user, request.data.get("owner") or None)
     from ..scope import acts_for
     if not acts_for(request.user, owner):

@@ -1,16 +1,19 @@
 """The written rectification notice after a failed safety check at delivery lists the checklist points that failed
 (with the measured values) and carries the check's photos as small embedded thumbnails, so the printed or forwarded
-notice is the whole evidence; a file that is not a picture is named, not embedded, and does not stop the notice."""
+notice is the whole evidence; a stored file that is not a picture (kept from before uploads were checked) is named,
+not embedded, and does not stop the notice."""
 import hashlib
 import io
 import random
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 from pypdf import PdfReader
 
 from gasguard.cylinders import notice, services
+from gasguard.inspections.models import Photo
 from gasguard.utilities.testing import api_client, png_upload
 
 from . import helpers
@@ -45,7 +48,7 @@ def read(delivery):
 def test_the_notice_lists_the_failed_points_and_embeds_the_photos_as_thumbnails(gas, personas):
     restaurant = helpers.business(gas, personas.site_a)
     big = phone_photo()
-    photos = [big, png_upload("valve.png"), SimpleUploadedFile("note.txt", b"not a picture", "text/plain")]
+    photos = [big, png_upload("valve.png")]
     delivery = services.deliver(sale=sold(gas, restaurant),
                                 answers=helpers.all_pass(hose_length_m="2.6", detector="fail"),
                                 acknowledged_by="王整改", by=gas.user, photos=photos)
@@ -55,14 +58,27 @@ def test_the_notice_lists_the_failed_points_and_embeds_the_photos_as_thumbnails(
     assert "连接软管长度不超过2米" in text and "实测 2.6m" in text
     assert "安装并正常使用可燃气体探测器" in text
     assert "钢瓶角阀完好" not in text and "不合格 2 项" in text
-    # Two pictures embedded, each a thumbnail; the text file is named, not embedded.
-    assert "现场照片（3 张）" in text and "未嵌入" in text
+    # Two pictures embedded, each a thumbnail.
+    assert "现场照片（2 张）" in text and "未嵌入" not in text
     assert len(images) == 2
     for image in images:
         assert max(image.image.size) <= notice.THUMB_PX
     assert sorted(max(i.image.size) for i in images) == [1, notice.THUMB_PX]
     # A notice, not the camera's originals: far smaller than the photo it carries.
     assert len(data) < big.size / 5 and len(data) < 400_000
+
+
+def test_a_stored_file_that_is_not_a_picture_is_named_not_embedded(gas, personas):
+    restaurant = helpers.business(gas, personas.site_a)
+    delivery = services.deliver(sale=sold(gas, restaurant), answers=helpers.all_pass(detector="fail"),
+                                acknowledged_by="王整改", by=gas.user, photos=[png_upload("valve.png")])
+    kept = Photo.objects.create(file=ContentFile(b"not a picture", name="note.txt"), sha256="0" * 64,
+                                uploaded_by=gas.user)
+    delivery.photos.add(kept)
+    reader = PdfReader(io.BytesIO(notice.rectification_notice(delivery, list(delivery.hazards.all()))))
+    text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    assert "现场照片（2 张）" in text and "未嵌入" in text
+    assert len([image for page in reader.pages for image in page.images]) == 1
 
 
 def test_a_notice_without_photos_has_no_images_and_a_check_without_failures_has_no_notice(gas):

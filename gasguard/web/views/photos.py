@@ -1,11 +1,12 @@
 from django.contrib.auth.views import redirect_to_login
-from django.http import FileResponse, Http404
+from django.http import Http404
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
 from gasguard.hazards.models import Hazard
 from gasguard.inspections.models import Inspection, Photo
 from gasguard.org.scope import hazard_q, inspection_q
+from gasguard.utilities import uploads
 
 
 def _user(request):
@@ -34,4 +35,6 @@ def photo(request, pk):
         allowed = Inspection.objects.filter(inspection_q(user), pk=photo.inspection_id).exists()
     if not allowed:
         raise Http404
-    return FileResponse(photo.file.open("rb"))
+    fileobj = photo.file.open("rb")
+    content_type, ext = uploads.sniff(fileobj)
+    return uploads.download(fileobj, f"photo-{photo.pk}.{ext}", content_type)
