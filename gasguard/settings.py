@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "gasguard.audit",
     "gasguard.org",
     "gasguard.sites",
@@ -51,6 +52,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "gasguard.urls"
@@ -157,6 +159,13 @@ MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
 MAP_TILE_CRS = os.environ.get("MAP_TILE_CRS", "wgs84")
 MAP_CENTER = [38.98, 117.62]
 MAP_ZOOM = 10
+
+# Content-Security-Policy (django-csp) on every page: scripts, styles, fetches and images from the platform only
+# (intranets have no internet, and a script planted in data must not run). The inline scripts that remain carry
+# the request's nonce. Images may also come from the tile server's origin when MAP_TILE_URL is set.
+from gasguard.utilities.csp import content_security_policy  # noqa: E402
+
+CONTENT_SECURITY_POLICY = content_security_policy(MAP_TILE_URL)
 
 # Hazards: how many closed hazards are drawn for look-back each month (share, and a floor).
 LOOKBACK_SAMPLE_RATE = float(os.environ.get("LOOKBACK_SAMPLE_RATE", "0.1"))

@@ -42,9 +42,10 @@
     return fetch("/monitoring/alarms/" + id + "/row/", {credentials: "same-origin"}).then(function (r) {
       if (!r.ok) return;
       return r.text().then(function (html) {
-        var holder = document.createElement("tbody");
-        holder.innerHTML = html.trim();
-        var row = holder.firstElementChild, old = document.getElementById("alarm-" + id);
+        // Parsed in an inert <template> (nothing in it loads or runs) from the server's escaped row.
+        var holder = document.createElement("template");
+        holder.innerHTML = "<table><tbody>" + html.trim() + "</tbody></table>";
+        var row = document.importNode(holder.content.querySelector("tr"), true), old = document.getElementById("alarm-" + id);
         if (row.dataset.state === "closed") { if (old) old.remove(); recount(); return; }
         if (old) old.replaceWith(row); else tbody.insertBefore(row, tbody.firstChild);
         if (isNew || !old) { row.classList.add("fresh"); setTimeout(function () { row.classList.remove("fresh"); }, 4000); }

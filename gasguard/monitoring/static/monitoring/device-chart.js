@@ -5,6 +5,9 @@
   var form = document.getElementById("chart-filter");
   var emptyNote = document.getElementById("chart-empty");
   var chart = echarts.init(el);
+  // Tooltips drawn on the canvas (richText), not as HTML: names from data stay text, and ECharts' HTML tooltips
+  // carry style attributes that the Content-Security-Policy refuses.
+  var TOOLTIP = {trigger: "axis", renderMode: "richText"};
   var ranges = {"6h": [6, "minute"], "24h": [24, "minute"], "7d": [168, "hour"]};
   function load() {
     var r = ranges[form.range.value], until = new Date(), since = new Date(until - r[0] * 3600e3);
@@ -19,7 +22,7 @@
             data: pts.map(function (p) { return [p.bucket, p[key] === null ? null : Math.round(p[key] * 100) / 100]; })}, extra || {});
         }
         chart.setOption({
-          animation: false, tooltip: {trigger: "axis"}, legend: {top: 0},
+          animation: false, tooltip: TOOLTIP, legend: {top: 0},
           grid: {left: 48, right: 16, top: 32, bottom: 32},
           xAxis: {type: "time"}, yAxis: {type: "value", name: d.metric, scale: true},
           series: [s(EN ? "Max" : "最大", "max", {lineStyle: {width: 1, color: "#c0392b"}, itemStyle: {color: "#c0392b"}}),
@@ -30,6 +33,7 @@
       });
   }
   form.addEventListener("change", load);
+  form.addEventListener("submit", function (e) { e.preventDefault(); });
   window.addEventListener("resize", function () { chart.resize(); });
   load();
 })();

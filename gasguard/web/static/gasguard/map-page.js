@@ -13,15 +13,23 @@
   var stateFill = {open: 1.0, rectifying: 0.75, controlled: 0.6, submitted: 0.4};
   var form = document.getElementById("map-filter");
   var counter = document.getElementById("map-count");
-  var deviceBox = document.createElement("span");
-  deviceBox.className = "device-filter";
-  deviceBox.innerHTML = '<label><input type="checkbox" id="show-devices" checked> ' + (EN ? "Monitoring devices" : "监测设备") + '</label> ' +
-    '<select name="device_state" id="device-state">' + Object.keys(deviceLabels).map(function (k) {
-      return '<option value="' + k + '">' + deviceLabels[k] + '</option>'; }).join("") + '</select> ' +
-    Object.keys(deviceColours).map(function (k) {
-      return '<i class="dot" style="background:' + deviceColours[k] + '"></i>' + deviceLabels[k]; }).join(" ") +
-    ' · ' + (EN ? "Devices" : "设备") + ' <b id="device-count">…</b>';
+  // Built as elements (no HTML strings, no style attributes: the Content-Security-Policy refuses inline styles).
+  var el = GasSafe.el;
+  var stateSelect = el("select", {name: "device_state", id: "device-state"});
+  Object.keys(deviceLabels).forEach(function (k) { stateSelect.appendChild(el("option", {value: k}, deviceLabels[k])); });
+  var deviceBox = el("span", {className: "device-filter"},
+    el("label", {}, el("input", {type: "checkbox", id: "show-devices", checked: true}), " " + (EN ? "Monitoring devices" : "监测设备")),
+    " ", stateSelect, " ");
+  Object.keys(deviceColours).forEach(function (k) {
+    var dot = el("i", {className: "dot"});
+    dot.style.background = deviceColours[k];  // a style property set from script, not a style attribute
+    deviceBox.appendChild(dot);
+    deviceBox.appendChild(document.createTextNode(deviceLabels[k] + " "));
+  });
+  deviceBox.appendChild(document.createTextNode("· " + (EN ? "Devices" : "设备") + " "));
+  deviceBox.appendChild(el("b", {id: "device-count"}, "…"));
   form.insertBefore(deviceBox, form.querySelector(".legend"));
+  form.addEventListener("submit", function (e) { e.preventDefault(); });  // the filters apply as they change
   function load() {
     var params = new URLSearchParams();
     new FormData(form).forEach(function (v, k) { if (v) params.append(k, v); });
@@ -32,7 +40,7 @@
         if (document.getElementById("show-sites").checked) {
           d.sites.forEach(function (s) {
             L.circleMarker(GasMap.show(s[1], s[2]), {radius: 3, color: "#5d6d7e", weight: 1, fillOpacity: 0.6})
-              .bindTooltip(s[3]).on("click", function () { window.location = "/sites/" + s[0] + "/"; })
+              .bindTooltip(GasSafe.escape(s[3])).on("click", function () { window.location = "/sites/" + s[0] + "/"; })
               .addTo(siteLayer);
           });
         }
@@ -40,7 +48,7 @@
           L.circleMarker(GasMap.show(h[1], h[2]), {
             radius: h[4] === "major" ? 8 : 6, color: h[6] ? "#000" : colours[h[4]], weight: h[6] ? 2 : 1,
             fillColor: colours[h[4]], fillOpacity: stateFill[h[5]] || 0.5
-          }).bindTooltip(h[3] + " " + h[7]).on("click", function () { window.location = "/hazards/" + h[0] + "/"; })
+          }).bindTooltip(GasSafe.escape(h[3] + " " + h[7])).on("click", function () { window.location = "/hazards/" + h[0] + "/"; })
             .addTo(hazardLayer);
         });
         counter.textContent = d.hazards.length;
@@ -50,7 +58,7 @@
           L.circleMarker(GasMap.show(v[1], v[2]), {
             radius: v[4] === "alarm" ? 9 : 5, color: "#fff", weight: 1.5,
             fillColor: deviceColours[v[4]] || "#95a5a6", fillOpacity: 1
-          }).bindTooltip(v[3] + " " + (deviceLabels[v[4]] || v[4]) + " · " + v[5] + " · " + v[6])
+          }).bindTooltip(GasSafe.escape(v[3] + " " + (deviceLabels[v[4]] || v[4]) + " · " + v[5] + " · " + v[6]))
             .on("click", function () { window.location = "/monitoring/devices/" + v[0] + "/"; })
             .addTo(deviceLayer);
         });

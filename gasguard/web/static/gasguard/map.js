@@ -42,7 +42,7 @@ var GasMap = (function () {
             return {color: f.properties.level === "district" ? "#1f3a5f" : "#5d6d7e",
                     weight: f.properties.level === "district" ? 2 : 1, fill: false, dashArray: "4 3"};
           },
-          onEachFeature: function (f, l) { l.bindTooltip(f.properties.name); }
+          onEachFeature: function (f, l) { l.bindTooltip(GasSafe.escape(f.properties.name)); }
         }).addTo(map);
         return layer;
       });
@@ -53,9 +53,11 @@ var GasMap = (function () {
     var p = show(parseFloat(el.dataset.lat), parseFloat(el.dataset.lon));
     var map = base(id, {zoomControl: true}).setView(p, 14);
     function marker() {
-      L.circleMarker(p, {radius: 9, color: "#c0392b", fillOpacity: 0.8}).bindTooltip(el.dataset.name).addTo(map);
+      L.circleMarker(p, {radius: 9, color: "#c0392b", fillOpacity: 0.8}).bindTooltip(GasSafe.escape(el.dataset.name)).addTo(map);
     }
     outlines(map).then(marker, marker);
   }
   return {cfg: cfg, show: show, base: base, outlines: outlines, mini: mini, wgsToGcj: wgsToGcj};
 })();
+// A site's page: its mini map (no inline script: the Content-Security-Policy allows script files only).
+if (document.getElementById("site-map")) GasMap.mini("site-map");
