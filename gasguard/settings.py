@@ -209,6 +209,15 @@ MONITORING_HAZARD_LEAD_UNIT = os.environ.get("MONITORING_HAZARD_LEAD_UNIT", "区
 MONITORING_WEBHOOK_URL = os.environ.get("MONITORING_WEBHOOK_URL", "")
 MONITORING_NOTIFY_EMAILS = [e for e in os.environ.get("MONITORING_NOTIFY_EMAILS", "").split(",") if e]
 MONITORING_NOTIFY_MAX_ATTEMPTS = int(os.environ.get("MONITORING_NOTIFY_MAX_ATTEMPTS", "5"))
+# The alarm stream (GET /api/v1/alarm-stream/; monitoring/README.md): a held stream takes a request thread, so a
+# process holds at most MONITORING_STREAM_SLOTS (default: its threads but one, WEB_THREADS as in gunicorn_conf), each
+# at most MONITORING_STREAM_HOLD_SECONDS; past that a board is answered at once and asks again after
+# MONITORING_STREAM_RETRY_MS. A user holds at most MONITORING_STREAM_MAX_PER_USER streams (one more: 429).
+MONITORING_STREAM_SLOTS = int(os.environ.get("MONITORING_STREAM_SLOTS",
+                                             str(max(0, int(os.environ.get("WEB_THREADS", "1")) - 1))))
+MONITORING_STREAM_HOLD_SECONDS = float(os.environ.get("MONITORING_STREAM_HOLD_SECONDS", "25"))
+MONITORING_STREAM_RETRY_MS = int(os.environ.get("MONITORING_STREAM_RETRY_MS", "3000"))
+MONITORING_STREAM_MAX_PER_USER = int(os.environ.get("MONITORING_STREAM_MAX_PER_USER", "3"))
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update({
     "AlarmSeverityEnum": "gasguard.monitoring.choices.Severity",
     "AlarmStateEnum": "gasguard.monitoring.choices.AlarmState",
