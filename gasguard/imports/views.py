@@ -12,6 +12,8 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from gasguard.utilities import xlsxlimits
+
 from . import runner
 from .importers import allowed_kinds
 from .models import FINAL_STATES, ImportJob, JobState, Kind
@@ -30,12 +32,14 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        limit = getattr(settings, "IMPORTS_MAX_BYTES", 20 * 1024 * 1024)
+        limit = settings.IMPORTS_MAX_BYTES
         if upload.size > limit:
             raise forms.ValidationError(_("文件过大：不能超过 %(mb)d MB") % {"mb": limit // (1024 * 1024)})
         if not upload.name.lower().endswith(".xlsx") or not zipfile.is_zipfile(upload):
             raise forms.ValidationError(_("请上传 .xlsx 格式的 Excel 文件（可先下载模板填写）"))
-        upload.seek(0)
+        problem = xlsxlimits.unpacked_size_error(upload)
+        if problem:
+            raise forms.ValidationError(problem)
         return upload
 
 
