@@ -48,6 +48,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "gasguard.web.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "gasguard.utilities.middleware.RejectNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -135,7 +136,15 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "gasguard.utilities.api.exception_handler",
+    # JSON through utilities/jsonbody.py: too deep a nesting or a NUL answers 400 (API_JSON_MAX_DEPTH below).
+    "DEFAULT_PARSER_CLASSES": [
+        "gasguard.utilities.jsonbody.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
+# The deepest nesting of arrays and objects a JSON request body may have (deeper: 400).
+API_JSON_MAX_DEPTH = int(os.environ.get("API_JSON_MAX_DEPTH", "32"))
 SPECTACULAR_SETTINGS = {
     "TITLE": "GasGuard 燃气安全专项整治平台 API",
     "VERSION": "1",
@@ -151,6 +160,12 @@ SPECTACULAR_SETTINGS = {
         "SupervisionOrderStateEnum": "gasguard.campaign.models.SupervisionOrder.State",
     },
 }
+
+# Excel imports (/imports/ and the cylinder register): the upload's size, what it may unpack to (checked before it
+# is opened: a small zip can unpack to gigabytes) and the rows of its data sheet, blank ones included.
+IMPORTS_MAX_BYTES = int(os.environ.get("IMPORTS_MAX_BYTES", str(20 * 1024 * 1024)))
+IMPORTS_MAX_UNPACKED_BYTES = int(os.environ.get("IMPORTS_MAX_UNPACKED_BYTES", str(40 * 1024 * 1024)))
+IMPORTS_MAX_ROWS = int(os.environ.get("IMPORTS_MAX_ROWS", "20000"))
 
 # Map (一张图): an intranet tile server, if any. With none, the map shows points and outlines on a plain ground.
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
@@ -222,6 +237,15 @@ MONITORING_HAZARD_LEAD_UNIT = os.environ.get("MONITORING_HAZARD_LEAD_UNIT", "区
 MONITORING_WEBHOOK_URL = os.environ.get("MONITORING_WEBHOOK_URL", "")
 MONITORING_NOTIFY_EMAILS = [e for e in os.environ.get("MONITORING_NOTIFY_EMAILS", "").split(",") if e]
 MONITORING_NOTIFY_MAX_ATTEMPTS = int(os.environ.get("MONITORING_NOTIFY_MAX_ATTEMPTS", "5"))
+# The alarm stream (GET /api/v1/alarm-stream/; monitoring/README.md): a held stream takes a request thread, so a
+# process holds at most MONITORING_STREAM_SLOTS (default: its threads but one, WEB_THREADS as in gunicorn_conf), each
+# at most MONITORING_STREAM_HOLD_SECONDS; past that a board is answered at once and asks again after
+# MONITORING_STREAM_RETRY_MS. A user holds at most MONITORING_STREAM_MAX_PER_USER streams (one more: 429).
+MONITORING_STREAM_SLOTS = int(os.environ.get("MONITORING_STREAM_SLOTS",
+                                             str(max(0, int(os.environ.get("WEB_THREADS", "1")) - 1))))
+MONITORING_STREAM_HOLD_SECONDS = float(os.environ.get("MONITORING_STREAM_HOLD_SECONDS", "25"))
+MONITORING_STREAM_RETRY_MS = int(os.environ.get("MONITORING_STREAM_RETRY_MS", "3000"))
+MONITORING_STREAM_MAX_PER_USER = int(os.environ.get("MONITORING_STREAM_MAX_PER_USER", "3"))
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update({
     "AlarmSeverityEnum": "gasguard.monitoring.choices.Severity",
     "AlarmStateEnum": "gasguard.monitoring.choices.AlarmState",

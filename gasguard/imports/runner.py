@@ -13,10 +13,11 @@ import time
 
 from django.conf import settings
 from django.db import connection, connections, transaction
+from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from gasguard.utilities import clock
+from gasguard.utilities import clock, xlsxlimits
 
 from . import cells
 from .importers import IMPORTERS, ImportFailed, Row, validate_all, write_all
@@ -97,9 +98,12 @@ class Progress:
 
 def read_rows(job, importer) -> tuple[list[Row], list[dict]]:
     """The non-blank data rows of the file's data sheet, and the header errors (if any, no row is read)."""
-    max_rows = getattr(settings, "IMPORTS_MAX_ROWS", 20000)
+    max_rows = settings.IMPORTS_MAX_ROWS
     try:
         with job.file.open("rb") as fh:
+            problem = xlsxlimits.unpacked_size_error(fh)  # again here: a job may come from elsewhere than the form
+            if problem:
+                raise ImportFailed(problem)
             wb = load_workbook(fh, read_only=True, data_only=True)
             try:
                 return _rows(wb, importer, max_rows)
@@ -132,10 +136,11 @@ def _rows(wb, importer, max_rows):
     columns = {c.key: c for c in importer.columns}
     rows = []
     for number, values in enumerate(rows_iter, start=2):
+        # Blank rows count too: a sheet of a million empty rows costs as much to read as a million filled ones.
+        if number - 1 > max_rows:
+            raise ImportFailed(_("文件超过 %(n)d 行（空行也计算在内），请删去多余的行或拆分后分批导入") % {"n": max_rows})
         if not values or all(cells.is_blank(v) for v in values):
             continue
-        if len(rows) == max_rows:
-            raise ImportFailed(f"文件超过 {max_rows} 行数据，请拆分后分批导入")
         raw = {key: (values[i] if i < len(values) else None) for key, i in positions.items()}
         rows.append(Row(number, raw, letters, columns))
     if not rows:

@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -100,18 +101,35 @@ class DeviceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         bucket = params.get("bucket", "minute")
         if bucket not in ("minute", "hour"):
             raise ValidationError({"bucket": "bucket 须为 minute 或 hour"})
-        try:
-            until = parse_datetime(params["until"]) if params.get("until") else clock.now()
-            since = parse_datetime(params["since"]) if params.get("since") else until - timedelta(hours=6)
-        except ValueError:
-            since = None
-        if since is None or until is None:
-            raise ValidationError({"since": "时间须为 ISO 8601 格式"})
-        # A time without an offset is the district's local time (TIME_ZONE), as everywhere else in the platform.
-        since, until = (t if timezone.is_aware(t) else timezone.make_aware(t) for t in (since, until))
+        until = _instant(params, "until") or clock.now()
+        since = _instant(params, "since") or until - timedelta(hours=6)
+        if since > until:
+            raise ValidationError({"since": [_("开始时间不能晚于结束时间")]})
         # From the roll-ups the ingester keeps (rollups.py): a week of minutes costs no scan of raw readings.
         return Response({"device": device.code, "metric": metric, "bucket": bucket,
                          "points": rollups.series(device.pk, metric, bucket, since, until)})
+
+
+# Bounds of a chart's period: years 1 and 9999 overflowed the bucket arithmetic (a 500).
+SERIES_FIRST_YEAR, SERIES_LAST_YEAR = 2000, 2100
+
+
+def _instant(params, name):
+    """?since= / ?until=: ISO 8601 (without an offset, the district's local time, as everywhere in the platform),
+    between 2000 and 2100; absent or empty: None. Anything else is a 400 naming the parameter."""
+    raw = params.get(name)
+    if not raw:
+        return None
+    try:
+        value = parse_datetime(raw)
+    except ValueError:
+        value = None
+    if value is None:
+        raise ValidationError({name: [_("时间须为 ISO 8601 格式，例如 2026-11-28T10:00:00+08:00")]})
+    if not SERIES_FIRST_YEAR <= value.year <= SERIES_LAST_YEAR:
+        raise ValidationError({name: [_("时间须在 %(first)d 年至 %(last)d 年之间")
+                                      % {"first": SERIES_FIRST_YEAR, "last": SERIES_LAST_YEAR}]})
+    return value if timezone.is_aware(value) else timezone.make_aware(value)
 
 
 def _alarm_scope(user):

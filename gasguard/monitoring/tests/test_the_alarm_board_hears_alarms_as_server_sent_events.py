@@ -14,7 +14,7 @@ from .helpers import base_time, make_device, reading, send
 def read_events(client, **params):
     r = client.get("/api/v1/alarm-stream/", {"timeout": 0.2, **params}, HTTP_ACCEPT="text/event-stream")
     assert r.status_code == 200 and r["Content-Type"].startswith("text/event-stream")
-    text = b"".join(r.streaming_content).decode()
+    text = (b"".join(r.streaming_content) if r.streaming else r.content).decode()
     return [json.loads(line[len("data: "):]) for line in text.splitlines() if line.startswith("data: ")]
 
 
