@@ -79,6 +79,7 @@ def image(upload, label) -> VerifiedImage:
     not_a_picture = ValidationError(
         _("%(label)s“%(name)s”不是可识别的图片，请上传 JPEG、PNG、WebP 或 GIF 格式的照片") % {
             "label": label, "name": _name(upload)})
+
     def too_many_pixels(size=""):
         return ValidationError(_("%(label)s“%(name)s”像素过多%(size)s，不能超过 %(limit)d 万像素") % {
             "label": label, "name": _name(upload), "size": size, "limit": settings.UPLOAD_MAX_PIXELS // 10_000})
@@ -107,14 +108,17 @@ def image(upload, label) -> VerifiedImage:
     grey = picture.mode in ("1", "L")
     out = io.BytesIO()
     extra = {"icc_profile": icc} if icc else {}
-    clean = picture.convert("RGBA" if alpha else "L" if grey else "RGB")
-    clean.info = {}  # Pillow writes some of what it read (a JPEG's comment) back unless told otherwise
-    if alpha or was_png:
-        clean.save(out, "PNG", optimize=True, **extra)
-        content_type, ext = "image/png", "png"
-    else:
-        clean.save(out, "JPEG", quality=JPEG_QUALITY, **extra)
-        content_type, ext = "image/jpeg", "jpg"
+    try:
+        clean = picture.convert("RGBA" if alpha else "L" if grey else "RGB")
+        clean.info = {}  # Pillow writes some of what it read (a JPEG's comment) back unless told otherwise
+        if alpha or was_png:
+            clean.save(out, "PNG", optimize=True, **extra)
+            content_type, ext = "image/png", "png"
+        else:
+            clean.save(out, "JPEG", quality=JPEG_QUALITY, **extra)
+            content_type, ext = "image/jpeg", "jpg"
+    except (OSError, ValueError) as exc:  # a mode or a colour profile we cannot write
+        raise not_a_picture from exc
     return VerifiedImage(out.getvalue(), f"{_stem(upload)}.{ext}", content_type)
 
 
