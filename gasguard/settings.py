@@ -121,7 +121,7 @@ LOGOUT_REDIRECT_URL = "/accounts/login/"
 # Accounts and sessions. Passwords: Django's four validators (at least PASSWORD_MIN_LENGTH characters).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+    {"NAME": "gasguard.web.accounts.MinimumLengthValidator",  # Django's, its message in Chinese
      "OPTIONS": {"min_length": int(os.environ.get("PASSWORD_MIN_LENGTH", "10"))}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
