@@ -7,6 +7,10 @@ PORT ?= 8000
 
 .PHONY: install migrate demo run test lint system-deps bench clean
 
+# A development machine: keys generated once into var/dev-keys.json (production sets SECRET_KEY and PII_KEYS; see
+# README 生产部署); `make run` also turns DEBUG on (scripts/run.sh).
+migrate demo run bench: export GASGUARD_DEV = 1
+
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip

@@ -1,15 +1,30 @@
 """Settings. Every setting that differs between machines comes from the environment (see README)."""
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from cryptography.fernet import Fernet
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from gasguard.utilities.devkeys import dev_keys
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("GASGUARD_DATA_DIR", Path.cwd() / "var"))
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "gasguard-dev-only-secret-change-me")
-DEBUG = os.environ.get("DEBUG", "1") == "1"
+# Safe defaults: DEBUG is off unless asked for (make run sets DEBUG=1). GASGUARD_DEV=1 (make run, make bench) marks a
+# development machine: a missing SECRET_KEY or PII_KEYS is generated once into DATA_DIR/dev-keys.json. Anywhere else
+# a missing or default key stops start-up, naming the variable (tests set theirs in pyproject.toml).
+DEBUG = os.environ.get("DEBUG", "0") == "1"
+GASGUARD_DEV = os.environ.get("GASGUARD_DEV", "0") == "1"
+_DEV_KEYS = dev_keys(DATA_DIR) if GASGUARD_DEV else {}
+_PUBLIC_SECRET_KEYS = {"", "gasguard-dev-only-secret-change-me"}  # the old built-in default is public
+SECRET_KEY = os.environ.get("SECRET_KEY", "") or _DEV_KEYS.get("SECRET_KEY", "")
+if SECRET_KEY in _PUBLIC_SECRET_KEYS or SECRET_KEY.startswith("django-insecure"):
+    raise ImproperlyConfigured("SECRET_KEY 未设置或为公开的默认值：生产环境必须设置环境变量 SECRET_KEY（至少 50 个随机字符，"
+                               "例如 python -c \"import secrets; print(secrets.token_urlsafe(50))\"）；"
+                               "开发机器（make run）设 GASGUARD_DEV=1 则自动生成。")
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 
 INSTALLED_APPS = [
@@ -40,6 +55,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "gasguard.jobs",
     "gasguard.reports",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -54,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the login page with its message
 ]
 
 ROOT_URLCONF = "gasguard.urls"
@@ -104,6 +121,45 @@ LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 
+# Accounts and sessions. Passwords: Django's four validators (at least PASSWORD_MIN_LENGTH characters).
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "gasguard.web.accounts.MinimumLengthValidator",  # Django's, its message in Chinese
+     "OPTIONS": {"min_length": int(os.environ.get("PASSWORD_MIN_LENGTH", "10"))}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Login throttling (django-axes): LOGIN_FAILURE_LIMIT wrong passwords for one username from one address lock that
+# pair out for LOGIN_COOLOFF_MINUTES (another address, or the right user elsewhere, is not locked out).
+AUTHENTICATION_BACKENDS = ["gasguard.web.accounts.LoginThrottleBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # no banner on every command
+AXES_LOCKOUT_CALLABLE = "gasguard.web.accounts.lockout"
+# Behind a reverse proxy every request comes from the proxy's address: TRUSTED_PROXY_COUNT says how many proxies
+# append to X-Forwarded-For (1 for one nginx), so that the client's own address is the one counted.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "gasguard.web.accounts.client_ip"
+# A session lasts SESSION_HOURS (a working day) and, on shared office computers, ends with the browser.
+SESSION_COOKIE_AGE = int(float(os.environ.get("SESSION_HOURS", "12")) * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = os.environ.get("SESSION_EXPIRE_AT_BROWSER_CLOSE", "1") == "1"
+# API tokens (POST /api/v1/auth/token/) expire API_TOKEN_TTL_HOURS after they were issued (default 30 days: the
+# stations' readers run unattended and ask again with their account; a lost token is useful for a month at most).
+API_TOKEN_TTL_HOURS = float(os.environ.get("API_TOKEN_TTL_HOURS", str(24 * 30)))
+
+# HTTPS (production: on unless DEBUG). Behind a proxy that terminates TLS, SECURE_PROXY_SSL_HEADER names the header
+# it sets (e.g. X-Forwarded-Proto) so that Django knows the request was https; the proxy must overwrite it.
+HTTPS = os.environ.get("HTTPS", "0" if DEBUG else "1") == "1"
+SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "1" if HTTPS else "0") == "1"
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 86400) if HTTPS else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("SECURE_HSTS_INCLUDE_SUBDOMAINS", "1") == "1"
+SECURE_HSTS_PRELOAD = os.environ.get("SECURE_HSTS_PRELOAD", "1") == "1"
+if os.environ.get("SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + os.environ["SECURE_PROXY_SSL_HEADER"].upper().replace("-", "_"), "https")
+
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -123,7 +179,7 @@ UPLOAD_MAX_PIXELS = int(os.environ.get("UPLOAD_MAX_PIXELS", 40_000_000))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "gasguard.utilities.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -142,6 +198,9 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
+    # POST /api/v1/auth/token/ per client address (API_TOKEN_RATE; behind proxies, see TRUSTED_PROXY_COUNT)
+    "DEFAULT_THROTTLE_RATES": {"auth_token": os.environ.get("API_TOKEN_RATE", "20/min")},
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 # The deepest nesting of arrays and objects a JSON request body may have (deeper: 400).
 API_JSON_MAX_DEPTH = int(os.environ.get("API_JSON_MAX_DEPTH", "32"))
@@ -158,6 +217,7 @@ SPECTACULAR_SETTINGS = {
         "SeverityEnum": "gasguard.catalog.choices.Severity",
         "HazardSourceEnum": "gasguard.hazards.choices.Source",
         "SupervisionOrderStateEnum": "gasguard.campaign.models.SupervisionOrder.State",
+        "CustomerKindEnum": "gasguard.cylinders.choices.CustomerKind",
     },
 }
 
@@ -200,9 +260,22 @@ CYLINDER_DELIVERY_HAZARD_DAYS = int(os.environ.get("CYLINDER_DELIVERY_HAZARD_DAY
 # Which cylinders a restaurant or canteen may not be sold: "all_50kg" (plan 二(一)2: every 50 kg bottle, the
 # default) or "double_phase" (only the 50 kg 气液双相 YSP118-II, plan 二(四)3, for a district that rules so).
 CYLINDER_CATERING_BAN = os.environ.get("CYLINDER_CATERING_BAN", "all_50kg")
-# Key for buyers' ID numbers at rest (Fernet, derived by SHA-256); falls back to SECRET_KEY. Changing it makes the
-# stored numbers unreadable: set it once per installation and keep it with the database backups' keys.
+# Keys for buyers' ID numbers at rest (cylinders/pii.py): PII_KEYS, comma-separated Fernet keys, newest first. The
+# newest encrypts; every one decrypts, so a new key is put in front and `gasguard pii rotate` re-encrypts the stored
+# numbers before the old one is dropped. Keep them with the database backups' keys: without them the numbers are lost.
+# CYLINDER_PII_KEY (deprecated): the secret of the former scheme (a key derived from it, or from SECRET_KEY when it
+# was empty), kept as the oldest key so that an installation can rotate away from it.
+PII_KEYS = [k.strip() for k in (os.environ.get("PII_KEYS", "") or _DEV_KEYS.get("PII_KEYS", "")).split(",") if k.strip()]
 CYLINDER_PII_KEY = os.environ.get("CYLINDER_PII_KEY", "")
+for _n, _key in enumerate(PII_KEYS, 1):
+    try:
+        Fernet(_key)
+    except ValueError:
+        raise ImproperlyConfigured(f"PII_KEYS 的第 {_n} 个密钥不是有效的 Fernet 密钥（32 字节的 URL 安全 Base64）。")
+if not PII_KEYS and not CYLINDER_PII_KEY:
+    raise ImproperlyConfigured("PII_KEYS 未设置：生产环境必须设置环境变量 PII_KEYS（身份证号码加密密钥，Fernet 格式，"
+                               "例如 python -c \"from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())\"）；"
+                               "开发机器（make run）设 GASGUARD_DEV=1 则自动生成。")
 # The font embedded in the rectification notices and QR labels (PDF): a TrueType-outline font with Chinese (a .ttf,
 # or a .ttc with "#index"); Debian's fonts-wqy-zenhei by default (scripts/install-system-deps.sh). Empty: the
 # STSong-Light CID font, which is not embedded (the reader supplies it); so is a missing default font (logged once).

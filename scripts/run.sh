@@ -5,6 +5,8 @@ set -euo pipefail
 BIN=${BIN:-.venv/bin}
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
+# A development machine: DEBUG on, and the keys (SECRET_KEY, PII_KEYS) generated once into var/dev-keys.json.
+export DEBUG=${DEBUG:-1} GASGUARD_DEV=${GASGUARD_DEV:-1}
 mkdir -p var/log
 
 "$BIN/gasguard" load_demo_devices

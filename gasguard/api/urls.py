@@ -1,8 +1,8 @@
 from django.urls import include, path
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from . import views
+from .auth import obtain_token
 
 router = DefaultRouter()
 router.register("jurisdictions", views.JurisdictionViewSet)
@@ -18,7 +18,7 @@ router.register("supervision-orders", views.SupervisionOrderViewSet, basename="s
 router.register("audit-records", views.AuditRecordViewSet)
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", obtain_token, name="api-token"),
     path("cylinders/", include("gasguard.cylinders.api.urls")),
     path("", include(router.urls)),
     path("", include("gasguard.monitoring.api.urls")),

@@ -307,7 +307,7 @@ class Server:
                 "--log-level", "warning"]
 
     def __enter__(self):
-        env = {**os.environ, "DATABASE_URL": self.url, "DEBUG": "0", "CONN_MAX_AGE": "600",
+        env = {**os.environ, "DATABASE_URL": self.url, "DEBUG": "0", "HTTPS": "0", "CONN_MAX_AGE": "600",
                "DJANGO_SETTINGS_MODULE": "gasguard.settings", "GASGUARD_BENCH_TIMINGS": str(self.log)}
         self.proc = subprocess.Popen(self.command(), env=env, stdout=sys.stderr, stderr=sys.stderr)
         for _ in range(300):

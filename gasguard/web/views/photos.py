@@ -1,12 +1,12 @@
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
-from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
 from gasguard.hazards.models import Hazard
 from gasguard.inspections.models import Inspection, Photo
 from gasguard.org.scope import hazard_q, inspection_q
 from gasguard.utilities import uploads
+from gasguard.utilities.tokens import ExpiringTokenAuthentication
 
 
 def _user(request):
@@ -14,7 +14,7 @@ def _user(request):
     if request.user.is_authenticated:
         return request.user
     try:
-        found = TokenAuthentication().authenticate(request)
+        found = ExpiringTokenAuthentication().authenticate(request)
     except AuthenticationFailed:
         return None
     return found[0] if found else None

@@ -1,0 +1,22 @@
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from gasguard.cylinders import services
+
+
+class Command(BaseCommand):
+    help = ("购气用户身份证号码的密钥。pii rotate：用 PII_KEYS 中最新（第一个）密钥重新加密全部已存号码并重算检索哈希，"
+            "全部成功或全部不变；完成后即可从 PII_KEYS 中去掉旧密钥。")
+
+    def add_arguments(self, parser):
+        parser.add_argument("action", choices=["rotate"])
+        parser.add_argument("--batch-size", type=int, default=1000, help="每批读写的行数（默认 1000）")
+
+    def handle(self, *args, action, batch_size, **options):
+        if batch_size < 1:
+            raise CommandError("--batch-size 须为正整数")
+        try:
+            rows = services.rotate_pii_keys(batch_size=batch_size)
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages))
+        self.stdout.write(self.style.SUCCESS(f"已用最新密钥重新加密 {rows} 个身份证号码。"))
