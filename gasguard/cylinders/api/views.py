@@ -479,12 +479,12 @@ def cylinder_import(request):
     upload = request.FILES.get("file")
     if upload is None:
         raise ValidationError({"file": "请上传 .xlsx 文件"})
+    owner = request.data.get("owner") or None
+    owner = _enterprise_for(request.user, None if owner is None else _id(owner, "owner", _("企业")))
     try:
         uploads.workbook(upload, _("气瓶导入文件"))
     except ValidationError as exc:
         raise ValidationError({"file": exc.messages}) from exc
-    owner = request.data.get("owner") or None
-    owner = _enterprise_for(request.user, None if owner is None else _id(owner, "owner", _("企业")))
     from ..scope import acts_for
     if not acts_for(request.user, owner):
         raise PermissionDenied("只能为本企业登记气瓶")
