@@ -202,6 +202,38 @@ def read_stats(prefix: str) -> dict:
     return {"total": total, "types": types, "errors": errors}
 
 
+def _request_type(path: str, status: str) -> str:
+    """The scenario's name of a request the server timed (gate.Server's log: path and status only)."""
+    if path.startswith("/sites/"):  # the phone page: 200 shows the form, a post redirects (or shows its errors)
+        return "inspection post" if status in ("302", "400") else "inspection form"
+    return {"/": "dashboard", "/ledger/": "ledger list", "/ledger/export.xlsx": "ledger export",
+            "/api/v1/cylinders/gate-check/": "gate check", "/api/v1/readings/": "readings"}.get(path, "other")
+
+
+def _quantiles(samples: list[float]) -> dict:
+    if not samples:
+        return {"n": 0}
+    s = sorted(samples)
+
+    def q(p):
+        return round(s[min(len(s) - 1, int(p * len(s)))], 1)
+    return {"n": len(s), "p50_ms": q(0.50), "p95_ms": q(0.95), "p99_ms": q(0.99)}
+
+
+def server_times(server, since: int) -> dict:
+    """Time inside gunicorn (its pre_request to post_request hooks) of the requests since `since`: overall and per
+    request type. Against Locust's figures, it tells the server's share from the queue for the cores."""
+    by_type: dict[str, list[float]] = {}
+    with server.log.open("rb") as f:
+        f.seek(since)
+        for line in f.read().decode().splitlines():
+            parts = line.split()
+            if len(parts) == 3:
+                by_type.setdefault(_request_type(parts[0], parts[1]), []).append(int(parts[2]) / 1000)
+    return {"all": _quantiles([t for times in by_type.values() for t in times]),
+            **{name: _quantiles(times) for name, times in sorted(by_type.items())}}
+
+
 def run_step(port: int, plan_path: str, users: int, seconds: int, *, pace: float = 1.0, log=log_stderr) -> dict:
     """Locust headless for `seconds` at `users` users (all started within the first second)."""
     with tempfile.TemporaryDirectory(prefix="gasguard-load-") as tmp:
@@ -209,7 +241,8 @@ def run_step(port: int, plan_path: str, users: int, seconds: int, *, pace: float
         cmd = [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless", "--users", str(users),
                "--spawn-rate", str(users), "--run-time", f"{seconds}s", "--host", f"http://127.0.0.1:{port}",
                "--csv", prefix, "--only-summary", "--stop-timeout", "10", "--loglevel", "WARNING"]
-        env = {**os.environ, "GASGUARD_LOAD_PLAN": plan_path, "GASGUARD_LOAD_PACE": str(pace)}
+        env = {**os.environ, "GASGUARD_LOAD_PLAN": plan_path, "GASGUARD_LOAD_PACE": str(pace),
+               "GASGUARD_LOAD_HOST": f"http://127.0.0.1:{port}"}
         load_before = [round(x, 2) for x in os.getloadavg()]
         started = time.perf_counter()
         # Locust exits 1 when a request failed: the failures are in its CSV, which is what counts.
@@ -240,10 +273,12 @@ def capacity(steps: list[dict]) -> dict:
             "p99_ms": best["p99_ms"]}
 
 
-def measure(url: str, plan_data: dict, *, users=DEFAULT_USERS, seconds=DEFAULT_SECONDS, pace=1.0,
-            all_steps=False, workers=None, threads=None, warmup_s=gate.STARTUP_S, log=log_stderr) -> dict:
-    """Serve `url` with gunicorn (production configuration) and run the steps; stop after the first step over the
-    goal unless `all_steps`."""
+def measure(url: str, plan_data: dict | list[dict], *, users=DEFAULT_USERS, seconds=DEFAULT_SECONDS, pace=1.0,
+            all_steps=False, workers=None, threads=None, warmup_s=gate.STARTUP_S, locust_warmup_s=10,
+            log=log_stderr) -> dict:
+    """Serve `url` with gunicorn (production configuration), warm it up (pings for `warmup_s`, then the scenario
+    for `locust_warmup_s`, not recorded) and run the steps; stop after the first step over the goal unless
+    `all_steps`. `plan_data` may be a list, one plan per step (a test changes one step's people)."""
     import asyncio
     from importlib.metadata import version
 
@@ -253,29 +288,42 @@ def measure(url: str, plan_data: dict, *, users=DEFAULT_USERS, seconds=DEFAULT_S
 
     workers, threads = workers or gunicorn_conf.workers, threads or gunicorn_conf.threads
     media = tempfile.mkdtemp(prefix="gasguard-load-media-")
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as f:
-        json.dump(plan_data, f, ensure_ascii=False)
-        plan_path = f.name
+    plan_paths = []
+    for data in plan_data if isinstance(plan_data, list) else [plan_data] * len(users):
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as f:
+            json.dump(data, f, ensure_ascii=False)
+            plan_paths.append(f.name)
     steps = []
     try:
         with gate.Server(url, workers, threads, env={"MEDIA_ROOT": media}) as server:
             # The workers load the project before the first step counts (the port is the master's).
             asyncio.run(gate._drive(server.port, [gate._request("GET", "/api/v1/cylinders/ping/", None)],
                                     warmup_s, 4))
-            for n in users:
+            if locust_warmup_s:
+                # Every kind of request once through each worker (templates compiled, caches filled), unrecorded.
+                run_step(server.port, plan_paths[0], users[0], locust_warmup_s, pace=pace, log=lambda msg: None)
+            time.sleep(0.3)  # the warm-up's timings written before the first step's mark
+            for n, plan_path in zip(users, plan_paths, strict=True):
+                mark = server.mark()
                 steps.append(run_step(server.port, plan_path, n, seconds, pace=pace, log=log))
+                time.sleep(0.3)  # the timings' last lines (written every gunicorn_timed.FLUSH_S)
+                steps[-1]["server_ms"] = server_times(server, mark)
                 if not steps[-1]["ok"] and not all_steps:
                     break
     finally:
-        Path(plan_path).unlink(missing_ok=True)
+        for plan_path in plan_paths:
+            Path(plan_path).unlink(missing_ok=True)
         import shutil
         shutil.rmtree(media, ignore_errors=True)
     return {"server": {"software": "gunicorn", "version": gunicorn.__version__,
                        "configuration": "gasguard/gunicorn_conf.py", "worker_class": "gthread", "workers": workers,
                        "threads": threads, "debug": False},
-            "client": {"software": "locust", "version": version("locust"),  # not imported: it patches the process "process": "one, headless",
+            # Locust's version from its metadata: importing it would monkey-patch this process (gevent).
+            "client": {"software": "locust", "version": version("locust"), "process": "one, headless",
+                       "warmup_s": {"ping": warmup_s, "scenario": locust_warmup_s},
                        "spawn": "all of a step's users within its first second", "pace": pace,
-                       "latency": "client side (Locust), including the client's own queueing",
+                       "latency": ("client side (Locust), including the client's own queueing; server_ms: inside gunicorn "
+                                   "(gasguard/bench/gunicorn_timed.py)"),
                        "shares_cores": ("Locust runs on the same machine as gunicorn and PostgreSQL and takes its "
                                         "share of the cores: the capacity is that of the machine generating its "
                                         "own load, a lower bound for the server alone")},

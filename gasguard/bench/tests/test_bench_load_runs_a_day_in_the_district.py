@@ -34,24 +34,26 @@ def test_the_load_bench_exercises_every_request_type_without_error():
     _district()
     plan = load.plan(people=4)
     plan["export_every"] = 3  # the office exports every third action: an export within a few seconds
-    url = _test_database_url()
+    # The second step: a request type that always fails (the sensor's secret is wrong).
+    broken = {**plan, "devices": [{**plan["devices"][0], "secret": "wrong"}]}
 
-    r = load.measure(url, plan, users=[4], seconds=5, pace=0.1, warmup_s=1, log=lambda msg: None)
+    r = load.measure(_test_database_url(), [plan, broken], users=[4, 4], seconds=8, pace=0.05, warmup_s=1,
+                     locust_warmup_s=0, all_steps=True, log=lambda msg: None)
     step = r["steps"][0]
     assert step["users"] == 4 and step["requests"] > 0 and step["requests_per_s"] > 0
-    assert set(load.REQUEST_TYPES) <= set(step["types"]), step["types"].keys()
+    assert set(load.REQUEST_TYPES) <= set(step["types"]), step
     for name in load.REQUEST_TYPES:
         assert step["types"][name]["requests"] > 0 and step["types"][name]["failures"] == 0, (name, step)
     assert step["failures"] == 0 and step["errors"] == [], step["errors"]
+    # The server's own time of the same requests, by type (gunicorn's hooks).
+    assert all(step["server_ms"][name]["n"] > 0 for name in load.REQUEST_TYPES), step["server_ms"]
+    assert step["server_ms"]["all"]["p95_ms"] <= step["server_ms"]["all"]["p99_ms"]
     assert r["server"]["configuration"] == "gasguard/gunicorn_conf.py" and "shares_cores" in r["client"]
 
-    # A request type that always fails: the sensor's secret is wrong.
-    plan["devices"][0]["secret"] = "wrong"
-    r = load.measure(url, plan, users=[4], seconds=3, pace=0.1, warmup_s=1, log=lambda msg: None)
-    step = r["steps"][0]
+    step = r["steps"][1]
     assert step["types"]["readings"]["failures"] == step["types"]["readings"]["requests"] > 0
     assert step["errors"] and step["errors"][0]["request"] == "readings" and "401" in step["errors"][0]["error"]
-    assert not step["ok"] and r["capacity"] == {"users": None}
+    assert not step["ok"] and r["capacity"]["users"] == (4 if r["steps"][0]["ok"] else None)
 
 
 def test_the_capacity_is_the_largest_step_within_the_goal_without_errors():
