@@ -331,7 +331,7 @@ def measure(url: str, plan_data: dict | list[dict], *, users=DEFAULT_USERS, seco
 
 
 def bench(*, database_url=None, users=DEFAULT_USERS, seconds=DEFAULT_SECONDS, scale=DEFAULT_SCALE, pace=1.0,
-          all_steps=False, keep=False, log=log_stderr) -> dict:
+          all_steps=False, keep=False, workers=None, threads=None, log=log_stderr) -> dict:
     url = database_url or DEFAULT_PG_URL
     if not ledger._is_postgres(url):
         raise RuntimeError("gasguard bench load needs PostgreSQL: --database-url postgres://…")
@@ -342,7 +342,7 @@ def bench(*, database_url=None, users=DEFAULT_USERS, seconds=DEFAULT_SECONDS, sc
         prepared = _child_prepare(url, scale, max(users), log)
         log(f"district ready in {prepared['generate_s']} s: {prepared['counts']}")
         result = measure(url, prepared["plan"], users=users, seconds=seconds, pace=pace, all_steps=all_steps,
-                         log=log)
+                         workers=workers, threads=threads, log=log)
         with ledger._pg_admin(url) as conn:
             db = {"vendor": "postgresql", "version": conn.execute("SHOW server_version").fetchone()[0],
                   "shared_buffers": conn.execute("SHOW shared_buffers").fetchone()[0]}
@@ -395,6 +395,9 @@ def add_arguments(suites) -> None:
     p.add_argument("--pace", type=float, default=1.0,
                    help="think times multiplied by this (default 1.0; 0.1: ten times busier people)")
     p.add_argument("--all-steps", action="store_true", help="go on after a step over the goal")
+    p.add_argument("--workers", type=int,
+                   help="gunicorn workers (default: the production configuration's, gasguard/gunicorn_conf.py)")
+    p.add_argument("--threads", type=int, help="threads per worker (default: the production configuration's)")
     p.add_argument("--keep", action="store_true", help="keep the database")
     p.add_argument("--out", help="also write the JSON to this file")
     p.add_argument("--worker", choices=["prepare"], help=argparse.SUPPRESS)
@@ -405,14 +408,16 @@ def add_arguments(suites) -> None:
 def handle(command, o: dict) -> None:
     from django.core.management.base import CommandError
 
-    if o["seconds"] < 1 or o["pace"] <= 0 or not 0 < o["scale"] <= 20:
-        raise CommandError("--seconds 须为正整数，--pace 须大于 0，--scale 须大于 0、不超过 20")
+    if o["seconds"] < 1 or o["pace"] <= 0 or not 0 < o["scale"] <= 20 \
+            or any(o[k] is not None and o[k] < 1 for k in ("workers", "threads")):
+        raise CommandError("--seconds、--workers、--threads 须为正整数，--pace 须大于 0，--scale 须大于 0、不超过 20")
     if o["worker"]:
         worker(o["worker_out"], scale=o["scale"], people=o["people"])
         return
     try:
         result = bench(database_url=o["database_url"], users=o["users"], seconds=o["seconds"], scale=o["scale"],
-                       pace=o["pace"], all_steps=o["all_steps"], keep=o["keep"])
+                       pace=o["pace"], all_steps=o["all_steps"], keep=o["keep"], workers=o["workers"],
+                       threads=o["threads"])
     except RuntimeError as exc:
         raise CommandError(str(exc))
     text = json.dumps(result, ensure_ascii=False, indent=2, default=str)
