@@ -41,7 +41,7 @@ system-deps:
 test: lint system-deps
 	$(BIN)/python -m pytest
 
-# Benchmarks at district scale (gasguard/bench): JSON in bench-results/ledger-<db>.json. PostgreSQL: a throw-away
+# Benchmarks at district scale (gasguard/bench): JSON in bench-results/<suite>-<db>.json. PostgreSQL: a throw-away
 # database gasguard_bench on 127.0.0.1:5432 (user postgres), or BENCH_PG_ARGS="--database-url postgres://…".
 BENCH := $(BIN)/gasguard bench
 BENCH_HAZARDS ?= 1000000
@@ -49,6 +49,8 @@ BENCH_SQLITE_HAZARDS ?= 100000
 BENCH_PG_ARGS ?=
 # gasguard bench gate: 5,000,000 cylinders and 50,000,000 events by default (e.g. "--cylinders 500000 --events 5000000").
 BENCH_GATE_ARGS ?=
+# gasguard bench load: the demo district under Locust at 10, 20, 40 … users, 30 s each (e.g. "--users 10,20,40 --seconds 60").
+BENCH_LOAD_ARGS ?=
 
 bench: install
 	mkdir -p bench-results var
@@ -56,6 +58,7 @@ bench: install
 	$(BENCH) ledger --db postgresql --hazards $(BENCH_HAZARDS) $(BENCH_PG_ARGS) --out bench-results/ledger-postgresql.json
 	$(BENCH) ingest --out bench-results/ingest-postgresql.json
 	$(BENCH) gate $(BENCH_GATE_ARGS) --out bench-results/gate-postgresql.json
+	$(BENCH) load $(BENCH_LOAD_ARGS) --out bench-results/load-postgresql.json
 
 clean:
 	rm -rf $(VENV) var

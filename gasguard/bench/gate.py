@@ -290,8 +290,9 @@ class Server:
     """gunicorn serving the project (gasguard.wsgi) against the bench database, each request's time in a temp file
     (gunicorn_timed.py)."""
 
-    def __init__(self, url: str, workers: int, threads: int, worker_class: str = "gthread"):
+    def __init__(self, url: str, workers: int, threads: int, worker_class: str = "gthread", env: dict | None = None):
         self.url, self.workers, self.threads, self.worker_class = url, workers, threads, worker_class
+        self.env = env or {}  # on top of the bench's own (e.g. a throw-away MEDIA_ROOT)
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
@@ -308,7 +309,7 @@ class Server:
 
     def __enter__(self):
         env = {**os.environ, "DATABASE_URL": self.url, "DEBUG": "0", "HTTPS": "0", "CONN_MAX_AGE": "600",
-               "DJANGO_SETTINGS_MODULE": "gasguard.settings", "GASGUARD_BENCH_TIMINGS": str(self.log)}
+               "DJANGO_SETTINGS_MODULE": "gasguard.settings", "GASGUARD_BENCH_TIMINGS": str(self.log), **self.env}
         self.proc = subprocess.Popen(self.command(), env=env, stdout=sys.stderr, stderr=sys.stderr)
         for _ in range(300):
             if self.proc.poll() is not None:

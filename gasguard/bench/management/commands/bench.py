@@ -1,4 +1,5 @@
-"""gasguard bench <suite>: benchmarks at district scale. Suites: ledger, gate (gasguard/bench/gate.py).
+"""gasguard bench <suite>: benchmarks at district scale. Suites: ledger, ingest, gate (gasguard/bench/gate.py), load
+(gasguard/bench/load.py).
 
     gasguard bench ledger [--db postgresql|sqlite] [--database-url URL] [--hazards 1000000] [--baseline 100000]
                           [--repeats 30] [--out bench-results/ledger-<db>.json] [--keep]
@@ -10,7 +11,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from gasguard.bench import gate, ledger
+from gasguard.bench import gate, ledger, load
 from gasguard.bench.ingest import add_ingest_arguments, handle_ingest
 
 
@@ -46,12 +47,15 @@ class Command(BaseCommand):
         p.add_argument("--no-export", action="store_true", help=argparse.SUPPRESS)
         add_ingest_arguments(suites)
         gate.add_arguments(suites)
+        load.add_arguments(suites)
 
     def handle(self, *args, suite, **o):
         if suite == "ingest":
             return handle_ingest(self, o)
         if suite == "gate":
             return gate.handle(self, o)
+        if suite == "load":
+            return load.handle(self, o)
         if suite != "ledger":
             raise CommandError(f"unknown suite {suite}")
         if o["hazards"] < 1 or o["repeats"] < 1:
