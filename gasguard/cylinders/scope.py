@@ -30,6 +30,18 @@ def _scope(user, *, own: str, area: str) -> Q:
     return Q(**{f"{area}path__startswith": path}) if path else NOTHING
 
 
+def sees_record(user, enterprise_id, path) -> bool:
+    """_scope()'s rule for one row already loaded: its enterprise and its area's path (the trace's events)."""
+    if not user.is_authenticated:
+        return False
+    if _all(user):
+        return True
+    if user.role == Role.ENTERPRISE:
+        return bool(user.enterprise_id) and enterprise_id == user.enterprise_id
+    area = area_path(user)
+    return bool(area and path and path.startswith(area))
+
+
 def sees_all_cylinders(user) -> bool:
     """The office and the member departments: every cylinder (cylinder_q() is Q())."""
     return bool(user.is_authenticated and _all(user))

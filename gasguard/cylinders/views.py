@@ -52,7 +52,7 @@ def cylinder_page(request, code):
     if codes.code_error(code):
         raise Http404
     cylinder = get_object_or_404(Cylinder.objects.filter(cylinder_q(request.user)).select_related("owner"), code=code)
-    return render(request, "cylinders/trace.html", {"cylinder": cylinder, "events": trace.cylinder_trace(cylinder)})
+    return render(request, "cylinders/trace.html", {"cylinder": cylinder, "events": trace.cylinder_trace(cylinder, request.user)})
 
 
 @login_required

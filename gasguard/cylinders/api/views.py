@@ -125,7 +125,7 @@ def cylinder_trace(request, code):
     cylinder = trace.visible_cylinder(request.user, code)
     if cylinder is None:
         raise Http404
-    return Response({"cylinder": s.cylinder_data(cylinder), "events": trace.cylinder_trace(cylinder)})
+    return Response({"cylinder": s.cylinder_data(cylinder), "events": trace.cylinder_trace(cylinder, request.user)})
 
 
 @extend_schema(request=s.StatusChangeSerializer, responses=s.CylinderSerializer)
