@@ -75,6 +75,16 @@ def station_record_q(user) -> Q:
     return _scope(user, own="station__enterprise_id", area="station__jurisdiction__")
 
 
+def sees_notice(user, delivery) -> bool:
+    """A delivery's rectification notice names its hazards: the seller who issued it reads it; anyone else who sees
+    the sale reads it only if each hazard it names is in their scope (org.scope.hazard_q)."""
+    from gasguard.hazards.models import Hazard
+
+    if user.is_authenticated and user.role == Role.ENTERPRISE and user.enterprise_id == delivery.sale.seller_id:
+        return True
+    return not delivery.hazards.exclude(pk__in=Hazard.objects.visible_to(user).values("pk")).exists()
+
+
 def is_office(user) -> bool:
     return user.is_authenticated and (user.is_superuser or user.role == Role.OFFICE)
 

@@ -207,15 +207,23 @@ def cylinder_trace(cylinder, user) -> list[dict]:
                                  usage_site=j or ""))   # the site it is used at, when the sale names one
         elif kind == "delivery":
             deliveries[n] = _event(at, kind, "配送及随瓶安检", sale=a, courier=b, safety_checker=c, failed=m,
-                                   delivery_id=n, notice=bool(p), hazards=[])
+                                   delivery_id=n, notice=bool(p), hazards=[], seller_id=se)
             events.append(deliveries[n])
         elif kind == "return":
             events.append(_event(at, kind, "空瓶回收", sale=a))
     visible = _visible_hazards(user, hazard_scope)
     for delivery_id, hazard_id, hazard in hazards:
         if delivery_id in deliveries:   # a hidden delivery keeps its hazards to itself
-            deliveries[delivery_id]["hazards"].append(
-                hazard if hazard_id in visible else {"hidden": True, "title": str(OTHER_AREA)})
+            delivery = deliveries[delivery_id]
+            if hazard_id in visible:
+                delivery["hazards"].append(hazard)
+            else:
+                delivery["hazards"].append({"hidden": True, "title": str(OTHER_AREA)})
+                # the notice names the hazard: only its issuer reads it then (scope.sees_notice)
+                delivery["notice"] = delivery["notice"] and delivery["seller_id"] == (
+                    user.enterprise_id if user.role == Role.ENTERPRISE else None)
+    for delivery in deliveries.values():
+        del delivery["seller_id"]
     events.sort(key=lambda e: (e["at"], ORDER[e["kind"]]))
     return events
 

@@ -31,7 +31,7 @@ from gasguard.sites.models import Site
 
 from .. import codes, services, trace
 from ..models import Customer, Cylinder, Delivery, Filling, Sale, Worker
-from ..scope import customer_q, cylinder_q, sale_q, station_record_q
+from ..scope import customer_q, cylinder_q, sale_q, sees_notice, station_record_q
 from . import serializers as s
 from .auth import CachedTokenAuthentication
 
@@ -440,8 +440,9 @@ def sale_delivery(request, pk):
 @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(description="隐患整改通知书（PDF）")})
 @api_view(["GET"])
 def delivery_notice(request, pk):
-    delivery = get_object_or_404(Delivery.objects.filter(sale__in=Sale.objects.filter(sale_q(request.user))), pk=pk)
-    if not delivery.notice:
+    delivery = get_object_or_404(Delivery.objects.filter(sale__in=Sale.objects.filter(sale_q(request.user)))
+                                 .select_related("sale"), pk=pk)
+    if not delivery.notice or not sees_notice(request.user, delivery):
         raise Http404
     return FileResponse(delivery.notice.open("rb"), content_type="application/pdf",
                         filename=f"整改通知书-{delivery.sale.number}.pdf")

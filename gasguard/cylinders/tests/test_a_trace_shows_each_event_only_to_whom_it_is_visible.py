@@ -82,3 +82,18 @@ def test_the_owner_reads_its_records_but_not_the_households_hazard(travelled, ga
     (h,) = next(e for e in events if e["kind"] == "delivery")["hazards"]
     assert h == {"hidden": True, "title": trace.OTHER_AREA}
     assert hazard.number not in api_client(gas.user).get(f"/api/v1/cylinders/{cyl.code}/trace/").content.decode()
+
+
+def test_the_rectification_notice_is_read_by_its_issuer_and_those_who_see_its_hazards(travelled, gas, personas):
+    cyl, sale, hazard = travelled
+    url = f"/api/v1/cylinders/deliveries/{sale.delivery.pk}/notice.pdf"
+    lead = testing.make_user("department", department_name=hazard.lead_unit.name)
+    involved = {hazard.lead_unit_id, *hazard.co_units.values_list("pk", flat=True)}
+    other = next(u for u in (personas.market, personas.fire) if u.department_id not in involved)
+    for user, status in ((gas.user, 200), (personas.street_b, 200), (lead, 200), (other, 404),
+                         (personas.street_a, 404)):
+        assert api_client(user).get(url).status_code == status, user
+    # the trace offers the notice only to those who may open it
+    for user, offered in ((gas.user, True), (lead, True), (other, False)):
+        delivery = next(e for e in trace.cylinder_trace(cyl, user) if e["kind"] == "delivery")
+        assert delivery["notice"] is offered and "seller_id" not in delivery
