@@ -1,10 +1,14 @@
 """Who sees which cylinders, customers, sales and station records (DESIGN.md 'Who uses it'). Out of scope is not
 found (404). An enterprise sees its own; the office and the member departments (the regulators) see all; a street
 or zone sees what was sold or delivered in its area, and the stations in it."""
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
 
 from gasguard.org.choices import Role
 from gasguard.org.scope import NOTHING
+
+# What stands in for a nested record (an event, a hazard, a buyer) out of the user's scope.
+OTHER_AREA = _("其他辖区的记录")
 
 
 def _all(user) -> bool:
@@ -68,6 +72,13 @@ def customer_q(user) -> Q:
 
 def sale_q(user) -> Q:
     return _scope(user, own="seller_id", area="jurisdiction__")
+
+
+def with_customer_in_scope(sales, user):
+    """Sales annotated with customer_in_scope: whether the user may see the buyer by itself (a sale in a street's
+    area may be to a buyer of another street)."""
+    from .models import Customer
+    return sales.annotate(customer_in_scope=Exists(Customer.objects.filter(customer_q(user), pk=OuterRef("customer_id"))))
 
 
 def station_record_q(user) -> Q:

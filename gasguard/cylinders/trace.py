@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from django.db import connection
 from django.utils.dateparse import parse_datetime
-from django.utils.translation import gettext_lazy as _
 
 from gasguard.hazards.models import Hazard
 from gasguard.org.choices import Role
@@ -43,7 +42,8 @@ def _event(at, kind, title, **detail):
 @functools.cache
 def _events_sql() -> str:
     """Every event of one cylinder (its id: each %s below) as rows of one shape, in time order: kind, at, text a-d,
-    number n-m, flags p-q, a date, a JSON text, and what scopes the row (se: its enterprise, sp: its area's path).
+    number n-m, flags p-q, a date, a JSON text, and what scopes the row (se: its enterprise, sp: its area's path; cp: a sale's buyer's area's path, the
+    buyer's enterprise in m).
     Portable SQL (SQLite too). Each branch is an indexed lookup by the
     cylinder's key or by its sales' keys; a delivery's hazards come as their own rows (kind "hazard", n: the
     delivery)."""
@@ -57,36 +57,37 @@ def _events_sql() -> str:
                    CAST(NULL AS TEXT) AS d, CAST(NULL AS BIGINT) AS n, CAST(NULL AS BIGINT) AS m,
                    CAST(NULL AS BOOLEAN) AS p, CAST(NULL AS BOOLEAN) AS q, CAST(NULL AS DATE) AS day,
                    CAST(NULL AS TEXT) AS j, CAST(NULL AS NUMERIC) AS w, x.id AS id,
-                   CAST(NULL AS BIGINT) AS se, CAST(NULL AS TEXT) AS sp
+                   CAST(NULL AS BIGINT) AS se, CAST(NULL AS TEXT) AS sp, CAST(NULL AS TEXT) AS cp
             FROM {t['StatusChange']} x WHERE x.cylinder_id = %s""",
         f"""SELECT 'inspection', x.recorded_at, NULL, x.agency, NULL, NULL, NULL, NULL, x.passed, x.extended_life,
-                   x.inspected_on, NULL, NULL, x.id, NULL, NULL
+                   x.inspected_on, NULL, NULL, x.id, NULL, NULL, NULL
             FROM {t['PeriodicInspection']} x WHERE x.cylinder_id = %s""",
         f"""SELECT 'gate_check', x.checked_at, s.name, NULL, NULL, NULL, NULL, NULL, x.allowed, x.offline, NULL,
-                   CAST(x.reasons AS TEXT), NULL, x.id, s.enterprise_id, sj.path
+                   CAST(x.reasons AS TEXT), NULL, x.id, s.enterprise_id, sj.path, NULL
             FROM {t['GateCheck']} x JOIN {t['Site']} s ON s.id = x.station_id
             JOIN {t['Jurisdiction']} sj ON sj.id = s.jurisdiction_id WHERE x.cylinder_id = %s""",
         f"""SELECT 'filling', x.filled_at, s.name, o.name, NULL, NULL, NULL, NULL, x.post_checks_passed, x.offline,
-                   NULL, NULL, x.net_weight_kg, x.id, s.enterprise_id, sj.path
+                   NULL, NULL, x.net_weight_kg, x.id, s.enterprise_id, sj.path, NULL
             FROM {t['Filling']} x JOIN {t['Site']} s ON s.id = x.station_id JOIN {t['Worker']} o ON o.id = x.operator_id
             JOIN {t['Jurisdiction']} sj ON sj.id = s.jurisdiction_id WHERE x.cylinder_id = %s""",
-        f"""SELECT 'sale', x.sold_at, x.number, e.name, u.name, x.usage_address, u.id, NULL, NULL, NULL, NULL, us.name,
-                   NULL, x.id, x.seller_id, xj.path
+        f"""SELECT 'sale', x.sold_at, x.number, e.name, u.name, x.usage_address, u.id, u.enterprise_id, NULL, NULL,
+                   NULL, us.name, NULL, x.id, x.seller_id, xj.path, uj.path
             FROM {t['SaleItem']} i JOIN {t['Sale']} x ON x.id = i.sale_id JOIN {t['Enterprise']} e ON e.id = x.seller_id
             JOIN {t['Customer']} u ON u.id = x.customer_id LEFT JOIN {t['Site']} us ON us.id = x.site_id
-            JOIN {t['Jurisdiction']} xj ON xj.id = x.jurisdiction_id WHERE i.cylinder_id = %s""",
+            JOIN {t['Jurisdiction']} xj ON xj.id = x.jurisdiction_id JOIN {t['Jurisdiction']} uj ON uj.id = u.jurisdiction_id
+            WHERE i.cylinder_id = %s""",
         f"""SELECT 'delivery', x.delivered_at, sa.number, co.name, sc.name, NULL, x.id, x.failed_count,
-                   x.notice <> '', NULL, NULL, NULL, NULL, x.id, sa.seller_id, xj.path
+                   x.notice <> '', NULL, NULL, NULL, NULL, x.id, sa.seller_id, xj.path, NULL
             FROM {t['SaleItem']} i JOIN {t['Delivery']} x ON x.sale_id = i.sale_id JOIN {t['Sale']} sa ON sa.id = x.sale_id
             JOIN {t['Worker']} co ON co.id = x.courier_id JOIN {t['Worker']} sc ON sc.id = x.safety_checker_id
             JOIN {t['Jurisdiction']} xj ON xj.id = sa.jurisdiction_id WHERE i.cylinder_id = %s""",
         f"""SELECT 'hazard', NULL, h.number, h.description, lu.name, h.state, dh.delivery_id, NULL, NULL, NULL,
-                   h.deadline, NULL, NULL, h.id, h.enterprise_id, hj.path
+                   h.deadline, NULL, NULL, h.id, h.enterprise_id, hj.path, NULL
             FROM {t['SaleItem']} i JOIN {t['Delivery']} x ON x.sale_id = i.sale_id JOIN {dh} dh ON dh.delivery_id = x.id
             JOIN {t['Hazard']} h ON h.id = dh.hazard_id JOIN {t['Department']} lu ON lu.id = h.lead_unit_id
             JOIN {t['Jurisdiction']} hj ON hj.id = h.jurisdiction_id WHERE i.cylinder_id = %s""",
         f"""SELECT 'return', x.returned_at, sa.number, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, x.id,
-                   sa.seller_id, xj.path
+                   sa.seller_id, xj.path, NULL
             FROM {t['CylinderReturn']} x JOIN {t['Sale']} sa ON sa.id = x.sale_id
             JOIN {t['Jurisdiction']} xj ON xj.id = sa.jurisdiction_id WHERE x.cylinder_id = %s""",
     ]
@@ -147,8 +148,7 @@ def visible_cylinder(user, code) -> Cylinder | None:
     return cylinder
 
 
-# What stands in for an event (or a hazard) out of the user's scope.
-OTHER_AREA = _("其他辖区的记录")
+OTHER_AREA = scope.OTHER_AREA
 
 
 def _hidden(at, kind):
@@ -181,7 +181,7 @@ def cylinder_trace(cylinder, user) -> list[dict]:
     sql = _events_sql()
     status_label = dict(Status.choices)
     deliveries, hazards, hazard_scope = {}, [], []
-    for kind, at, a, b, c, d, n, m, p, q, day, j, w, _id, se, sp in hotsql.fetch(sql, [cylinder.pk] * sql.count("%s")):
+    for kind, at, a, b, c, d, n, m, p, q, day, j, w, _id, se, sp, cp in hotsql.fetch(sql, [cylinder.pk] * sql.count("%s")):
         at = _aware(at)
         if kind == "hazard":
             hazards.append((n, _id, {"number": a, "description": b, "lead_unit": c, "deadline": _day(day),
@@ -203,7 +203,11 @@ def cylinder_trace(cylinder, user) -> list[dict]:
             events.append(_event(at, kind, "定期检验" + ("合格" if p else "不合格"), inspected_on=_day(day), agency=b,
                                  extended_life=bool(q)))
         elif kind == "sale":
-            events.append(_event(at, kind, "实名制销售", sale=a, seller=b, customer=c, customer_id=n, address=d,
+            # the buyer only if the user may see the customer by itself (a buyer of another street may use the gas
+            # here)
+            buyer = scope.sees_record(user, m, cp)
+            events.append(_event(at, kind, "实名制销售", sale=a, seller=b, customer=c if buyer else str(OTHER_AREA),
+                                 customer_id=n if buyer else None, address=d,
                                  usage_site=j or ""))   # the site it is used at, when the sale names one
         elif kind == "delivery":
             deliveries[n] = _event(at, kind, "配送及随瓶安检", sale=a, courier=b, safety_checker=c, failed=m,
@@ -228,9 +232,10 @@ def cylinder_trace(cylinder, user) -> list[dict]:
     return events
 
 
-def received_by(customer):
-    """What a customer received: each sale with its cylinders, delivery and return."""
-    return (SaleItem.objects.filter(sale__customer=customer)
+def received_by(customer, user):
+    """What a customer received: each sale with its cylinders, delivery and return; only the sales the user may see
+    by themselves (a buyer of this street may use the gas in another)."""
+    return (SaleItem.objects.filter(sale__customer=customer, sale__in=Sale.objects.filter(scope.sale_q(user)))
             .select_related("cylinder", "sale", "sale__seller", "sale__delivery").order_by("-sale__sold_at", "id"))
 
 

@@ -87,6 +87,7 @@ def _side(world, side):
     world.add("sale", side, sale, sale.number)
     delivery = cyl.deliver(gas, sale, hose_length_m="2.6")
     world.add("delivery", side, delivery)
+    world.add("site", side, delivery.site)
     (household_hazard,) = delivery.hazards.all()
     world.add("hazard", side, household_hazard, household_hazard.number)
 
@@ -117,6 +118,20 @@ def _side(world, side):
     return gas
 
 
+def _across(world, gas):
+    """A buyer of 塘沽 who uses the gas at B's restaurant in 杭州道: the sale is 杭州道's, the buyer 塘沽's."""
+    cylinder = cyl.cylinder(gas)
+    world.add("cylinder", "A", cylinder, cylinder.code)
+    cyl.fill(gas, cylinder)
+    buyer = cylinder_services.register_customer(
+        enterprise=gas.enterprise, kind=CustomerKind.PERSON, name="A区外用住户", phone="13900009876",
+        address="A区外用小区3-3-303", by=gas.user, jurisdiction=testing.jurisdiction(f"{testing.STREET_A}-C1-G1"),
+        id_number=cyl.id_number())
+    world.add("customer", "A", buyer, buyer.name, buyer.address)
+    sale = cyl.sell(gas, buyer, [cylinder], site=world.personas.site_b)
+    world.add("sale", "B", sale, sale.number)
+
+
 def _travel(world, gas):
     """A cylinder of A's gas company sold in 塘沽 and then, refilled, in 杭州道: one trace over two streets."""
     cylinder = cyl.cylinder(gas)
@@ -132,6 +147,7 @@ def _travel(world, gas):
         world.add("sale", side, sale, sale.number)
         delivery = cyl.deliver(gas, sale, hose_length_m="2.7")
         world.add("delivery", side, delivery)
+        world.add("site", side, delivery.site)
         (hazard,) = delivery.hazards.all()
         world.add("hazard", side, hazard, hazard.number)
         cylinder_services.record_return(code=cylinder.code, by=gas.user)
@@ -151,6 +167,12 @@ def build(personas) -> World:
     for side in SIDES:
         gas[side] = _side(world, side)
     _travel(world, gas["A"])
+    _across(world, gas["A"])
+    # The market regulator inspects B's restaurant: the inspection is its own, the hazard the fire brigade's.
+    inspection, (hazard,) = testing.inspect(personas.site_b, personas.market, {testing.HOSE: {"measured_value": "2.8"}},
+                                            responsible_person="市场监管秘密负责人")
+    world.add("inspection", "B", inspection, "市场监管秘密负责人")
+    world.add("hazard", "B", hazard, hazard.number)
     # The district's own records: the office's alone.
     run = ReportRun.objects.create(month=f"{clock.today():%Y-%m}", requested_by=personas.office)
     book = openpyxl.Workbook()

@@ -268,6 +268,26 @@ def record_kind(kwargs):
     return kinds[0] if kinds else None
 
 
+# Station records (gate checks, fillings) are the station's area's and enterprise's: each names the cylinder it
+# filled, whoever's it is (a code, no personal data).
+STATION_RECORDS = {"api-cylinders-fillings", "api-cylinders-station-filled", "cylinders_station"}
+
+
+def own_parts(world, persona, name) -> set:
+    """Records named by the persona's own: a seller's sales name the sites the gas is used at (it delivers there;
+    its counter lists them, cylinders.views._known_sites)."""
+    from gasguard.cylinders.models import Sale
+
+    user = world.users[persona]
+    parts = set()
+    if user is not None and user.enterprise_id:
+        sites = set(Sale.objects.filter(seller_id=user.enterprise_id).values_list("site_id", flat=True))
+        parts |= {id(r) for r in world.records if r.key == "site" and r.obj.pk in sites}
+    if name in STATION_RECORDS:
+        parts |= {id(r) for r in world.records if r.key == "cylinder"}
+    return parts
+
+
 def issued(world, persona, name, record) -> set:
     """The hazards a delivery's rectification notice names, when the persona's enterprise issued it: its own
     document (cylinders.scope.sees_notice)."""
@@ -277,12 +297,12 @@ def issued(world, persona, name, record) -> set:
     return set(record.obj.hazards.values_list("pk", flat=True))
 
 
-def secrets_for(world, name, exempt=(), exempt_hazards=()):
+def secrets_for(world, name, exempt=(), exempt_hazards=(), own=()):
     seen = world.sees[name]
     shown = {s for r, ok in zip(world.records, seen, strict=True) if ok for s in r.secrets}
     return {s: r for r, ok in zip(world.records, seen, strict=True)
             if not ok and r.key not in exempt and not (r.key == "hazard" and r.obj.pk in exempt_hazards)
-            for s in r.secrets if s not in shown}
+            and id(r) not in own for s in r.secrets if s not in shown}
 
 
 def url(name, kwargs):
@@ -306,8 +326,10 @@ def test_no_address_names_a_record_out_of_the_personas_scope(world, persona):
         else:
             # those in scope too: their nested parts may name what is not
             targets = world.of(kind)
+        own = own_parts(world, persona, name)
         for record in targets:
-            secrets = secrets_for(world, persona, SHOWS_ITS_OWN.get(name, ()), issued(world, persona, name, record))
+            secrets = secrets_for(world, persona, SHOWS_ITS_OWN.get(name, ()), issued(world, persona, name, record),
+                                  own)
             address = url(name, fill(world, name, spec, record))
             if name in STREAMS:
                 response = client.get(address)

@@ -31,7 +31,7 @@ from gasguard.sites.models import Site
 
 from .. import codes, services, trace
 from ..models import Customer, Cylinder, Delivery, Filling, Sale, Worker
-from ..scope import customer_q, cylinder_q, sale_q, sees_notice, station_record_q
+from ..scope import customer_q, cylinder_q, sale_q, sees_notice, station_record_q, with_customer_in_scope
 from . import serializers as s
 from .auth import CachedTokenAuthentication
 
@@ -376,7 +376,7 @@ def customer_reveal_id(request, pk):
 @api_view(["GET"])
 def customer_received(request, pk):
     customer = customer_or_404(request.user, pk)
-    rows = trace.received_by(customer)[:500]
+    rows = trace.received_by(customer, request.user)[:500]
     return Response([{"sale": i.sale.number, "sold_at": i.sale.sold_at, "seller": str(i.sale.seller),
                       "code": i.cylinder.code, "model": i.cylinder.model,
                       "delivered_at": getattr(getattr(i.sale, "delivery", None), "delivered_at", None)}
@@ -389,7 +389,8 @@ class SaleList(generics.ListCreateAPIView):
     search_fields = ["number"]
 
     def get_queryset(self):
-        return (Sale.objects.filter(sale_q(self.request.user)).select_related("seller", "customer")
+        user = self.request.user
+        return (with_customer_in_scope(Sale.objects.filter(sale_q(user)), user).select_related("seller", "customer")
                 .prefetch_related(Prefetch("cylinders", queryset=Cylinder.objects.only("id", "code")))
                 .order_by("-sold_at", "-id"))
 
@@ -406,11 +407,13 @@ class SaleList(generics.ListCreateAPIView):
                                  site=data["site"])
         except services.Refused as exc:
             return refused_response(exc)
+        sale.customer_in_scope = True  # customer_or_404 above
         return Response(s.SaleSerializer(sale).data, status=status.HTTP_201_CREATED)
 
 
 def sale_or_404(user, pk) -> Sale:
-    return get_object_or_404(Sale.objects.filter(sale_q(user)).select_related("seller", "customer"), pk=pk)
+    return get_object_or_404(with_customer_in_scope(Sale.objects.filter(sale_q(user)), user)
+                             .select_related("seller", "customer"), pk=pk)
 
 
 @extend_schema(responses=s.SaleSerializer)

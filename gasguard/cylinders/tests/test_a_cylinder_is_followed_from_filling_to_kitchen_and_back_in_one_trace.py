@@ -98,7 +98,7 @@ def test_the_other_way_round_what_a_customer_received_and_what_a_station_filled(
     helpers.fill(gas, b)
     buyer = helpers.person(gas)
     helpers.sell(gas, buyer, [a, b])
-    assert {i.cylinder for i in trace.received_by(buyer)} == {a, b}
+    assert {i.cylinder for i in trace.received_by(buyer, gas.user)} == {a, b}
     assert {f.cylinder for f in trace.filled_at_station(gas.station)} == {a, b}
 
 

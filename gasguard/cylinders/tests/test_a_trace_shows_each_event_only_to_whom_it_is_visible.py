@@ -97,3 +97,26 @@ def test_the_rectification_notice_is_read_by_its_issuer_and_those_who_see_its_ha
     for user, offered in ((gas.user, True), (lead, True), (other, False)):
         delivery = next(e for e in trace.cylinder_trace(cyl, user) if e["kind"] == "delivery")
         assert delivery["notice"] is offered and "seller_id" not in delivery
+
+
+def test_a_sale_in_the_street_to_a_buyer_of_another_names_the_place_not_the_buyer(gas, personas):
+    from django.test import Client
+
+    cylinder = helpers.cylinder(gas)
+    helpers.fill(gas, cylinder)
+    buyer = helpers.person(gas, name="塘沽外用王五")   # of 塘沽, uses the gas at 杭州道's restaurant
+    sale = helpers.sell(gas, buyer, [cylinder], site=personas.site_b)
+    street_b = api_client(personas.street_b)
+    for body in (street_b.get(f"/api/v1/cylinders/sales/{sale.pk}/").json(),
+                 next(r for r in street_b.get("/api/v1/cylinders/sales/").json()["results"] if r["id"] == sale.pk)):
+        assert body["customer"] is None and body["customer_name"] == str(trace.OTHER_AREA)
+    (event,) = [e for e in trace.cylinder_trace(cylinder, personas.street_b) if e["kind"] == "sale"]
+    assert event["customer"] == str(trace.OTHER_AREA) and event["customer_id"] is None
+    assert event["usage_site"] == personas.site_b.name
+    # the seller and 塘沽 read the buyer; 塘沽's page of the buyer does not list a sale of 杭州道's
+    assert api_client(gas.user).get(f"/api/v1/cylinders/sales/{sale.pk}/").json()["customer_name"] == "塘沽外用王五"
+    assert api_client(personas.street_a).get(f"/api/v1/cylinders/customers/{buyer.pk}/received/").json() == []
+    # and the courier's form is the seller's alone
+    page = Client()
+    page.force_login(personas.street_b)
+    assert page.get(f"/cylinders/sales/{sale.pk}/deliver/").status_code == 404
