@@ -369,3 +369,16 @@ def test_the_matrix_reaches_each_record(world):
             if response.status_code == 404 or response.status_code >= 500:
                 wrong.append((name, who, response.status_code))
     assert not wrong
+
+
+def test_the_matrix_reads_every_kind_of_answer(world):
+    """The secrets are found where they are: in a page, a JSON answer, an Excel export and a PDF, read as the
+    office (a matrix that could not read them could not fail)."""
+    client = client_for(world, "office")
+    delivery = world.of("delivery")[0].obj
+    hazard = next(r for r in world.of("hazard") if r.obj in delivery.hazards.all())
+    for address in (f"/hazards/{hazard.obj.pk}/", f"/api/v1/hazards/{hazard.obj.pk}/", "/ledger/export.xlsx",
+                    "/reports/trace/export.xlsx", f"/api/v1/cylinders/deliveries/{delivery.pk}/notice.pdf"):
+        response = client.get(address)
+        assert response.status_code == 200, address
+        assert hazard.secrets[0] in text_of(response), address
