@@ -159,8 +159,12 @@ class InspectionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["inspected_at", "id"]
 
     def get_queryset(self):
-        return (Inspection.objects.filter(inspection_q(self.request.user))
-                .select_related("inspector").prefetch_related("items__item", "hazards", "departments_present")
+        user = self.request.user
+        # An inspection names only the hazards the user may see by themselves (a department's inspection may
+        # find hazards another department leads).
+        return (Inspection.objects.filter(inspection_q(user)).select_related("inspector")
+                .prefetch_related("items__item", Prefetch("hazards", Hazard.objects.filter(hazard_q(user))),
+                                  "departments_present")
                 .order_by("-inspected_at"))
 
     def get_serializer_class(self):

@@ -1,10 +1,14 @@
 """Who sees which cylinders, customers, sales and station records (DESIGN.md 'Who uses it'). Out of scope is not
 found (404). An enterprise sees its own; the office and the member departments (the regulators) see all; a street
 or zone sees what was sold or delivered in its area, and the stations in it."""
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
 
 from gasguard.org.choices import Role
 from gasguard.org.scope import NOTHING
+
+# What stands in for a nested record (an event, a hazard, a buyer) out of the user's scope.
+OTHER_AREA = _("其他辖区的记录")
 
 
 def _all(user) -> bool:
@@ -28,6 +32,18 @@ def _scope(user, *, own: str, area: str) -> Q:
         return Q(**{own: user.enterprise_id}) if user.enterprise_id else NOTHING
     path = area_path(user)
     return Q(**{f"{area}path__startswith": path}) if path else NOTHING
+
+
+def sees_record(user, enterprise_id, path) -> bool:
+    """_scope()'s rule for one row already loaded: its enterprise and its area's path (the trace's events)."""
+    if not user.is_authenticated:
+        return False
+    if _all(user):
+        return True
+    if user.role == Role.ENTERPRISE:
+        return bool(user.enterprise_id) and enterprise_id == user.enterprise_id
+    area = area_path(user)
+    return bool(area and path and path.startswith(area))
 
 
 def sees_all_cylinders(user) -> bool:
@@ -58,9 +74,26 @@ def sale_q(user) -> Q:
     return _scope(user, own="seller_id", area="jurisdiction__")
 
 
+def with_customer_in_scope(sales, user):
+    """Sales annotated with customer_in_scope: whether the user may see the buyer by itself (a sale in a street's
+    area may be to a buyer of another street)."""
+    from .models import Customer
+    return sales.annotate(customer_in_scope=Exists(Customer.objects.filter(customer_q(user), pk=OuterRef("customer_id"))))
+
+
 def station_record_q(user) -> Q:
     """Gate checks and fillings: the station's enterprise, or the station's area."""
     return _scope(user, own="station__enterprise_id", area="station__jurisdiction__")
+
+
+def sees_notice(user, delivery) -> bool:
+    """A delivery's rectification notice names its hazards: the seller who issued it reads it; anyone else who sees
+    the sale reads it only if each hazard it names is in their scope (org.scope.hazard_q)."""
+    from gasguard.hazards.models import Hazard
+
+    if user.is_authenticated and user.role == Role.ENTERPRISE and user.enterprise_id == delivery.sale.seller_id:
+        return True
+    return not delivery.hazards.exclude(pk__in=Hazard.objects.visible_to(user).values("pk")).exists()
 
 
 def is_office(user) -> bool:

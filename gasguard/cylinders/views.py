@@ -14,7 +14,7 @@ from gasguard.sites.models import Site
 from . import codes, services, trace
 from .checklist import points_for
 from .models import Customer, Cylinder, Filling, Sale, Worker
-from .scope import customer_q, cylinder_q, sale_q, station_record_q
+from .scope import acts_for, customer_q, cylinder_q, sale_q, station_record_q
 
 
 @login_required
@@ -52,7 +52,7 @@ def cylinder_page(request, code):
     if codes.code_error(code):
         raise Http404
     cylinder = get_object_or_404(Cylinder.objects.filter(cylinder_q(request.user)).select_related("owner"), code=code)
-    return render(request, "cylinders/trace.html", {"cylinder": cylinder, "events": trace.cylinder_trace(cylinder)})
+    return render(request, "cylinders/trace.html", {"cylinder": cylinder, "events": trace.cylinder_trace(cylinder, request.user)})
 
 
 @login_required
@@ -60,7 +60,7 @@ def customer_page(request, pk):
     customer = get_object_or_404(Customer.objects.filter(customer_q(request.user)).select_related("enterprise"),
                                  pk=pk)
     return render(request, "cylinders/customer.html", {"customer": customer,
-                                                       "rows": trace.received_by(customer)[:500]})
+                                                       "rows": trace.received_by(customer, request.user)[:500]})
 
 
 @login_required
@@ -145,6 +145,9 @@ def deliver(request, pk):
     """On the courier's phone: the safety check at the premises, item by item, photos, the user's signature."""
     sale = get_object_or_404(Sale.objects.filter(sale_q(request.user))
                              .select_related("customer", "customer__site", "seller", "site"), pk=pk)
+    if not acts_for(request.user, sale.seller):
+        # only the seller delivers (services.deliver): nobody else reads its buyer's form
+        raise Http404
     site = services.usage_site_of(sale)
     points = points_for(site or Site(site_type=SiteType.HOUSEHOLD))
     errors, values = {}, {}
@@ -179,8 +182,6 @@ def sell(request):
     """The seller's counter: a registered buyer, where the gas is used (a person may run a small restaurant), the
     scanned codes, the courier and the safety checker; a refusal shows every reason in red."""
     from django.shortcuts import redirect
-
-    from .scope import acts_for
 
     enterprise = request.user.enterprise
     if enterprise is None or not acts_for(request.user, enterprise):

@@ -4,6 +4,7 @@ from rest_framework import serializers
 from ..choices import CustomerKind, CylinderModel, Status, WorkerRole
 from ..models import Customer, Cylinder, CylinderReturn, Delivery, Filling, GateCheck, Sale, Worker
 from ..pii import mask_phone
+from ..scope import OTHER_AREA
 
 
 class CylinderSerializer(serializers.ModelSerializer):
@@ -157,6 +158,13 @@ class SaleSerializer(serializers.ModelSerializer):
         model = Sale
         fields = ["id", "number", "seller", "seller_name", "customer", "customer_name", "usage_address", "site",
                   "jurisdiction", "codes", "sold_at", "courier", "safety_checker"]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        # The buyer only where the view found it in the user's scope (scope.with_customer_in_scope).
+        if not getattr(instance, "customer_in_scope", False):
+            data["customer"], data["customer_name"] = None, str(OTHER_AREA)
+        return data
 
     def get_codes(self, obj) -> list[str]:
         return [c.code for c in obj.cylinders.all()]

@@ -32,7 +32,7 @@ from gasguard.utilities import jsonbody, uploads
 
 from .. import codes, services, trace
 from ..models import Customer, Cylinder, Delivery, Filling, Sale, Worker
-from ..scope import customer_q, cylinder_q, sale_q, station_record_q
+from ..scope import customer_q, cylinder_q, sale_q, sees_notice, station_record_q, with_customer_in_scope
 from . import serializers as s
 from .auth import CachedTokenAuthentication
 
@@ -139,7 +139,7 @@ def cylinder_trace(request, code):
     cylinder = trace.visible_cylinder(request.user, code)
     if cylinder is None:
         raise Http404
-    return Response({"cylinder": s.cylinder_data(cylinder), "events": trace.cylinder_trace(cylinder)})
+    return Response({"cylinder": s.cylinder_data(cylinder), "events": trace.cylinder_trace(cylinder, request.user)})
 
 
 @extend_schema(request=s.StatusChangeSerializer, responses=s.CylinderSerializer)
@@ -390,7 +390,7 @@ def customer_reveal_id(request, pk):
 @api_view(["GET"])
 def customer_received(request, pk):
     customer = customer_or_404(request.user, pk)
-    rows = trace.received_by(customer)[:500]
+    rows = trace.received_by(customer, request.user)[:500]
     return Response([{"sale": i.sale.number, "sold_at": i.sale.sold_at, "seller": str(i.sale.seller),
                       "code": i.cylinder.code, "model": i.cylinder.model,
                       "delivered_at": getattr(getattr(i.sale, "delivery", None), "delivered_at", None)}
@@ -403,7 +403,8 @@ class SaleList(generics.ListCreateAPIView):
     search_fields = ["number"]
 
     def get_queryset(self):
-        return (Sale.objects.filter(sale_q(self.request.user)).select_related("seller", "customer")
+        user = self.request.user
+        return (with_customer_in_scope(Sale.objects.filter(sale_q(user)), user).select_related("seller", "customer")
                 .prefetch_related(Prefetch("cylinders", queryset=Cylinder.objects.only("id", "code")))
                 .order_by("-sold_at", "-id"))
 
@@ -420,11 +421,13 @@ class SaleList(generics.ListCreateAPIView):
                                  site=data["site"])
         except services.Refused as exc:
             return refused_response(exc)
+        sale.customer_in_scope = True  # customer_or_404 above
         return Response(s.SaleSerializer(sale).data, status=status.HTTP_201_CREATED)
 
 
 def sale_or_404(user, pk) -> Sale:
-    return get_object_or_404(Sale.objects.filter(sale_q(user)).select_related("seller", "customer"), pk=pk)
+    return get_object_or_404(with_customer_in_scope(Sale.objects.filter(sale_q(user)), user)
+                             .select_related("seller", "customer"), pk=pk)
 
 
 @extend_schema(responses=s.SaleSerializer)
@@ -454,8 +457,9 @@ def sale_delivery(request, pk):
 @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(description="隐患整改通知书（PDF）")})
 @api_view(["GET"])
 def delivery_notice(request, pk):
-    delivery = get_object_or_404(Delivery.objects.filter(sale__in=Sale.objects.filter(sale_q(request.user))), pk=pk)
-    if not delivery.notice:
+    delivery = get_object_or_404(Delivery.objects.filter(sale__in=Sale.objects.filter(sale_q(request.user)))
+                                 .select_related("sale"), pk=pk)
+    if not delivery.notice or not sees_notice(request.user, delivery):
         raise Http404
     return uploads.download(delivery.notice.open("rb"), f"整改通知书-{delivery.sale.number}.pdf", "application/pdf")
 

@@ -41,7 +41,7 @@ def test_the_whole_life_of_one_cylinder_in_order(gas, personas):
     assert pdf.startswith(b"%PDF") and hashlib.sha256(pdf).hexdigest() == delivery.notice_sha256
     assert AuditRecord.objects.filter(action="cylinders.deliver", object_id=str(delivery.pk)).exists()
 
-    events = trace.cylinder_trace(cyl)
+    events = trace.cylinder_trace(cyl, personas.office)
     assert [e["kind"] for e in events] == ["registration", "gate_check", "filling", "sale", "delivery", "return"]
     assert events[2]["net_weight_kg"] == "14.50" and filling.net_weight_kg == 14.5
     assert events[4]["hazards"][0]["number"] == hazard.number and events[4]["notice"]
@@ -98,7 +98,7 @@ def test_the_other_way_round_what_a_customer_received_and_what_a_station_filled(
     helpers.fill(gas, b)
     buyer = helpers.person(gas)
     helpers.sell(gas, buyer, [a, b])
-    assert {i.cylinder for i in trace.received_by(buyer)} == {a, b}
+    assert {i.cylinder for i in trace.received_by(buyer, gas.user)} == {a, b}
     assert {f.cylinder for f in trace.filled_at_station(gas.station)} == {a, b}
 
 

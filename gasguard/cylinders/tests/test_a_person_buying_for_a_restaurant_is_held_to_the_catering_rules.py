@@ -50,7 +50,7 @@ def test_the_sale_and_its_safety_check_follow_the_named_site(gas, eatery):
     assert (sale.site, sale.jurisdiction, sale.usage_address) == (eatery, eatery.jurisdiction, "杭州道某路8号")
     # The cylinder's trace says where it went.
     from gasguard.cylinders.trace import cylinder_trace
-    assert [e["usage_site"] for e in cylinder_trace(cylinder) if e["kind"] == "sale"] == [eatery.name]
+    assert [e["usage_site"] for e in cylinder_trace(cylinder, gas.user) if e["kind"] == "sale"] == [eatery.name]
     # The catering-only point (no adjustable-outlet regulator) is asked, and its failure is the restaurant's hazard.
     answers = helpers.all_pass(regulator_fixed_outlet="fail")
     delivery = services.deliver(sale=sale, answers=answers, acknowledged_by="李四", by=gas.user)

@@ -96,11 +96,11 @@ def test_the_trace_does_not_grow_with_the_history(gas):
         services.record_return(code=cyl.code, by=gas.user)
 
     round_trip()
-    short = count(lambda: trace.cylinder_trace(cyl))
+    short = count(lambda: trace.cylinder_trace(cyl, gas.user))
     round_trip()
     round_trip()
-    assert count(lambda: trace.cylinder_trace(cyl)) == short == 1  # one UNION ALL statement
-    assert [e["kind"] for e in trace.cylinder_trace(cyl)].count("delivery") == 3
+    assert count(lambda: trace.cylinder_trace(cyl, gas.user)) == short == 1  # one UNION ALL statement
+    assert [e["kind"] for e in trace.cylinder_trace(cyl, gas.user)].count("delivery") == 3
 
 
 def test_on_postgresql_the_gate_statement_is_prepared_once_per_connection_and_not_replanned(gas):

@@ -41,10 +41,10 @@ def lived(gas, personas):
     return cyl, sale, delivery
 
 
-def test_every_kind_of_event_in_one_statement_with_the_orms_types(lived):
+def test_every_kind_of_event_in_one_statement_with_the_orms_types(lived, personas):
     cyl, sale, delivery = lived
     cyl = Cylinder.objects.select_related("owner").get(pk=cyl.pk)  # as the page and the API hold it
-    n, events = queries(lambda: trace.cylinder_trace(cyl))
+    n, events = queries(lambda: trace.cylinder_trace(cyl, personas.office))
     assert n == 1
     assert [e["kind"] for e in events] == ["registration", "inspection", "gate_check", "filling", "sale", "delivery",
                                            "return", "status"]

@@ -9,6 +9,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from gasguard.campaign.models import SupervisionOrder
+from gasguard.campaign.services import order_q
 from gasguard.hazards import services
 from gasguard.hazards.choices import Action, LookBackResult
 from gasguard.hazards.models import Hazard, HazardEvent
@@ -16,11 +18,15 @@ from gasguard.org.scope import can_verify, hazard_q
 
 
 def _hazard(request, pk):
-    qs = (Hazard.objects.filter(hazard_q(request.user))
+    user = request.user
+    qs = (Hazard.objects.filter(hazard_q(user))
           .select_related("site", "jurisdiction", "enterprise", "item", "lead_unit", "found_by", "rectified_by",
                           "verified_by", "inspection", "rebound_of")
+          # The hazards and orders it links to, each only if the user may see it by itself.
           .prefetch_related("co_units", Prefetch("events", HazardEvent.objects.select_related("actor")
-                                                 .prefetch_related("photos")), "rebounds", "supervision_orders"))
+                                                 .prefetch_related("photos")),
+                            Prefetch("rebounds", Hazard.objects.filter(hazard_q(user))),
+                            Prefetch("supervision_orders", SupervisionOrder.objects.filter(order_q(user)))))
     return get_object_or_404(qs, pk=pk)
 
 
@@ -36,6 +42,9 @@ def _render(request, hazard, errors=None, form_action=None, status=200):
         "lookback": _pending_lookback(hazard, request.user),
         "errors": errors or {}, "form_action": form_action, "post": request.POST if errors else {},
         "territorial_unit": hazard.jurisdiction.territorial_unit(),
+        # the hazard it rebounded from, if the user may see that one too
+        "rebound_of": hazard.rebound_of if hazard.rebound_of_id and Hazard.objects.filter(
+            hazard_q(request.user), pk=hazard.rebound_of_id).exists() else None,
     }, status=status)
 
 
