@@ -9,6 +9,7 @@ from django.db import transaction
 from openpyxl import Workbook, load_workbook
 
 from gasguard.audit import services as audit
+from gasguard.utilities import spreadsheet
 
 from . import services
 
@@ -35,8 +36,8 @@ def template() -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "气瓶"
-    ws.append([h for h, _, _ in COLUMNS])
-    ws.append(["", "天津某钢瓶厂", "SN0001", "2024-05-01", "YSP35.5", "", ""])
+    ws.append(spreadsheet.row(ws, [h for h, _, _ in COLUMNS]))
+    ws.append(spreadsheet.row(ws, ["", "天津某钢瓶厂", "SN0001", "2024-05-01", "YSP35.5", "", ""]))
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
