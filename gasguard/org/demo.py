@@ -413,7 +413,7 @@ class DemoBuilder:
 
     def credit_code(self) -> str:
         alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-        body = "91120116MA0" + "".join(self.rng.choice(alphabet) for _ in range(6))
+        body = "91120116MA0" + "".join(self.rng.choice(alphabet) for _ in range(5))
         return make_credit_code(body)
 
     def create_enterprises(self):

@@ -28,7 +28,8 @@ class GasCompany:
 
 
 def id_number(seq=None) -> str:
-    body = f"1201071990{(seq or next(_seq)) % 10000:04d}123"
+    born = date(1960, 1, 1) + timedelta(days=(seq or next(_seq)) % 10000)  # a real date, distinct for each seq
+    body = f"120107{born:%Y%m%d}123"
     return body + id_number_check_char(body)
 
 
