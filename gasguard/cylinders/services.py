@@ -19,6 +19,7 @@ from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from gasguard.audit import services as audit
 from gasguard.catalog.models import plain
@@ -67,7 +68,7 @@ from .models import (
     StatusChange,
     Worker,
 )
-from .scope import acts_for, is_office, is_regulator
+from .scope import acts_for, is_inspection_agency, is_office, is_regulator
 
 
 def setting(name, default):
@@ -262,6 +263,12 @@ def change_status(cylinder, *, to_status, reason, by) -> Cylinder:
             raise PermissionDenied("只有产权单位或监管部门可以报废气瓶")
     elif not is_regulator(by):
         raise PermissionDenied("只有专班办公室和成员单位可以扣押、列入黑名单或解除")
+    return _set_status(cylinder, to_status=to_status, reason=reason, by=by)
+
+
+def _set_status(cylinder, *, to_status, reason, by) -> Cylinder:
+    # The checks of a status change once the caller's right to make it is settled (by change_status, or by a failed
+    # periodic inspection, which scraps the cylinder on the agency's word).
     if cylinder.status == Status.SCRAPPED:
         raise ValidationError({"status": "气瓶已报废，编码已注销，不能再变更"})
     if not (reason or "").strip():
@@ -279,12 +286,14 @@ def change_status(cylinder, *, to_status, reason, by) -> Cylinder:
 
 
 @transaction.atomic
-def record_periodic_inspection(cylinder, *, inspected_on, passed, agency, by, report_number="",
+def record_periodic_inspection(cylinder, *, inspected_on, passed, by, report_number="",
                                extend_life=False) -> PeriodicInspection:
-    """A periodic inspection: passed sets the next date one period on (and, when asked, extends the service life to
-    its maximum, which only a passed inspection may do); failed scraps the cylinder."""
-    if not (is_regulator(by) or acts_for(by, cylinder.owner)):
-        raise PermissionDenied("无权登记该气瓶的检验")
+    """A periodic inspection, recorded by the inspection agency's own account (its name is the agency): passed sets
+    the next date one period on (and, when asked, extends the service life to its maximum, which only a passed
+    inspection may do); failed scraps the cylinder."""
+    if not is_inspection_agency(by):
+        raise PermissionDenied(_("定期检验只能由检验机构的账号登记"))
+    agency = by.enterprise.name
     cylinder = Cylinder.objects.select_for_update().get(pk=cylinder.pk)
     if cylinder.status == Status.SCRAPPED:
         raise ValidationError({"cylinder": "气瓶已报废"})
@@ -308,7 +317,7 @@ def record_periodic_inspection(cylinder, *, inspected_on, passed, agency, by, re
     audit.record("cylinders.periodic_inspection", cylinder, actor=by, before=before,
                  after=audit.snapshot(cylinder), extra={"inspection": audit.snapshot(row)})
     if not passed:
-        change_status(cylinder, to_status=Status.SCRAPPED, reason=f"定期检验不合格（{agency} {report_number}）".strip(),
+        _set_status(cylinder, to_status=Status.SCRAPPED, reason=f"定期检验不合格（{agency} {report_number}）".strip(),
                       by=by)
     return row
 

@@ -5,6 +5,7 @@ from . import views
 urlpatterns = [
     path("", views.index, name="cylinders"),
     path("gate/", views.gate, name="cylinders_gate"),
+    path("periodic-inspection/", views.periodic_inspection, name="cylinders_periodic_inspection"),
     path("labels.pdf", views.labels, name="cylinders_labels"),
     path("scan/<str:code>/", views.scan, name="cylinders_scan"),
     path("customers/<int:pk>/", views.customer_page, name="cylinders_customer"),

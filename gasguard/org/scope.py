@@ -77,7 +77,8 @@ def can_see_site(user, site) -> bool:
 
 def can_verify(user) -> bool:
     """Enterprises fix their hazards; only the authorities may verify and close them."""
-    return user.is_authenticated and (user.is_superuser or user.role != Role.ENTERPRISE)
+    return user.is_authenticated and (user.is_superuser or user.role in (
+        Role.OFFICE, Role.DEPARTMENT, Role.JURISDICTION, Role.INSPECTOR))
 
 
 def can_manage_master_data(user) -> bool:

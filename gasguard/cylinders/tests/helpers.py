@@ -106,3 +106,9 @@ def deliver(co: GasCompany, sale, **overrides):
 
 def past(days) -> date:
     return clock.today() - timedelta(days=days)
+
+
+def agency_user(name="天津市特种设备检验所"):
+    """An account of a cylinder inspection agency (the only one that records periodic inspections)."""
+    agency = testing.make_enterprise(name, testing.STREET_A, kind="inspection_agency")
+    return testing.make_user("agency", enterprise=agency, full_name="检验员何平")
