@@ -157,6 +157,11 @@ MAP_ZOOM = 10
 # Hazards: how many closed hazards are drawn for look-back each month (share, and a floor).
 LOOKBACK_SAMPLE_RATE = float(os.environ.get("LOOKBACK_SAMPLE_RATE", "0.1"))
 LOOKBACK_MIN_SAMPLE = int(os.environ.get("LOOKBACK_MIN_SAMPLE", "5"))
+# Hazards: a deadline lies at most this many days ahead (nobody may set 2099); within the check item's default
+# period (or this default, without an item) from the day it was found anyone acting on it may set it, beyond only
+# the lead unit (or the office).
+HAZARD_MAX_DEADLINE_DAYS = int(os.environ.get("HAZARD_MAX_DEADLINE_DAYS", "365"))
+HAZARD_DEFAULT_DEADLINE_DAYS = int(os.environ.get("HAZARD_DEFAULT_DEADLINE_DAYS", "15"))
 
 # Cylinders (一瓶一码): periodic inspection every 4 years (GB/T 8334); design service life 8 years, extendable to 12
 # only after a passed inspection (GB 5842); a gate check opens the way for one filling within this many minutes.

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time
 from decimal import Decimal
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -462,6 +462,15 @@ class HazardImporter(Importer):
                 rows_by_number[plan.row].error(
                     "deadline", f"整改期限 {deadline:%Y-%m-%d} 早于今天，不能登记已过去的日期"
                                 "（台账中已逾期未整改的隐患，请与责任单位确定新的整改期限后填写）")
+            elif not plan.existing:
+                # The rest of the deadline rule (how far ahead, who may go past the item's period), as register()
+                # will apply it on the ledger's found day.
+                d = plan.data
+                with clock.frozen(timezone.make_aware(datetime.combine(d["found"], time.min))):
+                    try:
+                        hazards.check_deadline(deadline, by=self.user, lead_unit=d["lead_unit"], item=d["item"])
+                    except ValidationError as exc:
+                        rows_by_number[plan.row].error("deadline", "；".join(exc.messages))
 
     def create(self, plans):
         ids = []
