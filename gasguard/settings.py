@@ -180,6 +180,9 @@ CYLINDER_CATERING_BAN = os.environ.get("CYLINDER_CATERING_BAN", "all_50kg")
 # Key for buyers' ID numbers at rest (Fernet, derived by SHA-256); falls back to SECRET_KEY. Changing it makes the
 # stored numbers unreadable: set it once per installation and keep it with the database backups' keys.
 CYLINDER_PII_KEY = os.environ.get("CYLINDER_PII_KEY", "")
+# Key of the token in a QR label's public URL (an HMAC of the code, so codes cannot be walked one after another);
+# falls back to SECRET_KEY. Changing it invalidates every printed label's full page (the code alone still answers).
+CYLINDER_SCAN_KEY = os.environ.get("CYLINDER_SCAN_KEY", "")
 # The font embedded in the rectification notices and QR labels (PDF): a TrueType-outline font with Chinese (a .ttf,
 # or a .ttc with "#index"); Debian's fonts-wqy-zenhei by default (scripts/install-system-deps.sh). Empty: the
 # STSong-Light CID font, which is not embedded (the reader supplies it).

@@ -144,13 +144,20 @@ def station_page(request, pk):
                                                       "block": services.active_block(station)})
 
 
-def scan(request, code):
-    """What the QR label opens, for anyone, without an account: who fills this cylinder, its last filling, its
-    inspection validity and whether it is fit for use. No personal data."""
+def scan(request, code, token=None):
+    """What the QR label opens, for anyone, without an account: who fills this cylinder (its phone masked), its last
+    filling, its inspection validity and whether it is fit for use. No personal data. The label's URL carries a
+    token (an HMAC of the code), so the registry cannot be read by walking the codes; a code alone (a label printed
+    before the token) answers only whether the cylinder is fit for use."""
     from gasguard.utilities import clock
+
+    from .labels import token_matches
+    from .pii import mask_phone
 
     code = codes.normalise(code)
     problem = codes.code_error(code)
+    if token is not None and (problem or not token_matches(code, token)):
+        raise Http404  # a wrong token reads as an unknown cylinder: no oracle for guessing
     cylinder = None if problem else Cylinder.objects.select_related("owner").filter(code=code).first()
     if cylinder is None and not problem:
         raise Http404
@@ -158,7 +165,8 @@ def scan(request, code):
             if cylinder else None)
     today = clock.today()
     return render(request, "cylinders/scan.html", {
-        "code": code, "problem": problem, "cylinder": cylinder, "last": last,
+        "code": code, "problem": problem, "cylinder": cylinder, "last": last, "full": token is not None,
+        "owner_phone": mask_phone(cylinder.owner.phone) if cylinder and cylinder.owner.phone else "",
         "fit": cylinder.fit_on(today) if cylinder else False,
         "status": cylinder.get_status_display() if cylinder else ""}, status=400 if problem else 200)
 
