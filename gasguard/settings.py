@@ -217,6 +217,13 @@ MONITORING_HAZARD_LEAD_UNIT = os.environ.get("MONITORING_HAZARD_LEAD_UNIT", "区
 MONITORING_WEBHOOK_URL = os.environ.get("MONITORING_WEBHOOK_URL", "")
 MONITORING_NOTIFY_EMAILS = [e for e in os.environ.get("MONITORING_NOTIFY_EMAILS", "").split(",") if e]
 MONITORING_NOTIFY_MAX_ATTEMPTS = int(os.environ.get("MONITORING_NOTIFY_MAX_ATTEMPTS", "5"))
+# The anonymous HTTP readings endpoint: the largest body accepted (413 above, nothing kept), the characters of a
+# payload kept in a dead letter, and per client address the requests (DRF rate, e.g. "600/min") and the requests
+# that end as dead letters (bad secret, unknown device, malformed) before it answers 429 and keeps nothing more.
+MONITORING_HTTP_MAX_BODY_BYTES = int(os.environ.get("MONITORING_HTTP_MAX_BODY_BYTES", "16384"))
+MONITORING_DEAD_LETTER_MAX_CHARS = int(os.environ.get("MONITORING_DEAD_LETTER_MAX_CHARS", "4096"))
+MONITORING_HTTP_RATE = os.environ.get("MONITORING_HTTP_RATE", "600/min")
+MONITORING_HTTP_DEAD_LETTER_RATE = os.environ.get("MONITORING_HTTP_DEAD_LETTER_RATE", "30/min")
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update({
     "AlarmSeverityEnum": "gasguard.monitoring.choices.Severity",
     "AlarmStateEnum": "gasguard.monitoring.choices.AlarmState",
