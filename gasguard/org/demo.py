@@ -981,8 +981,12 @@ class DemoBuilder:
         if action == "start":
             hazard = hazard_services.start_rectification(hazard, by=by, note=self.rng.choice(START_NOTES))
         elif action == "control":
-            hazard = hazard_services.control(hazard, measures=self.rng.choice(CONTROL_MEASURES),
-                                             deadline=clock.today() + timedelta(days=param), by=by)
+            deadline = clock.today() + timedelta(days=param)
+            usual = timezone.localdate(hazard.found_at) + timedelta(days=hazard_services.default_period(hazard.item))
+            if deadline > usual:  # 延期 past the item's period is the lead unit's decision (or the office's)
+                by = self.dept_users.get(hazard.lead_unit_id) or self.office
+            hazard = hazard_services.control(hazard, measures=self.rng.choice(CONTROL_MEASURES), deadline=deadline,
+                                             by=by)
         elif action == "submit":
             photos = [self.photo("zhenggai") for _ in range(self.rng.randint(1, 2))]
             hazard = hazard_services.submit(hazard, by=by, note=self.rng.choice(SUBMIT_NOTES), photos=photos)

@@ -59,6 +59,8 @@ def test_the_page_is_the_agency_s_only(gas, personas, overdue, agency):
     page = Client()
     page.force_login(agency)
     assert page.get("/cylinders/periodic-inspection/").status_code == 200
+    for url in ("/", "/ledger/", "/cylinders/"):  # the shell opens for the new role, with nothing in its lists
+        assert page.get(url).status_code == 200, url
     r = page.post("/cylinders/periodic-inspection/", {"code": "NOPE", "inspected_on": clock.today(), "passed": "1"})
     assert r.status_code == 400 and "未找到编码" in r.content.decode()
     r = page.post("/cylinders/periodic-inspection/", {"code": overdue.code, "inspected_on": "2999-01-01",
