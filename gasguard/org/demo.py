@@ -58,6 +58,7 @@ NAMED_USERS = [
     ("inspector2", "吴俊杰", Role.INSPECTOR, "fire-bh", None),
 ]
 ADMIN_NAME = "郑国华"
+AGENCY_DEMO_NAME = "何建平"  # `jianyan`: the inspection agency's account (records periodic inspections)
 LOGIN_ORDER = ["office", "scjg", "fire", "swtcj", "tanggu", "hangzhoudao", "teda", "enterprise", "inspector",
                "inspector2", "admin"]
 ENTERPRISE_DEMO_NAME = "孙海涛"
@@ -132,6 +133,7 @@ ENTERPRISES = [
     (EnterpriseKind.USER, "天津老码头餐饮连锁有限公司", "老码头", "120116-S03"),
     (EnterpriseKind.USER, "天津津味坊餐饮管理有限公司", "津味坊", "120116-Z1"),
     (EnterpriseKind.USER, "天津滨海和顺轩餐饮有限公司", "和顺轩", "120116-S20"),
+    (EnterpriseKind.INSPECTION_AGENCY, "天津滨海特种设备检验检测有限公司", "滨海特检", "120116-S01"),
 ]
 # The head-office site every enterprise of these kinds has, with its site type.
 HQ_TYPES = {
@@ -388,11 +390,13 @@ class DemoBuilder:
             add(f"inspector{i:02d}", self.person(unique=True), Role.INSPECTOR, dept, juris)
         ent_no = 0
         for ent in self.enterprises:
-            if ent.kind == EnterpriseKind.USER:
+            if ent.kind in (EnterpriseKind.USER, EnterpriseKind.INSPECTION_AGENCY):
                 continue
             ent_no += 1
             add(f"ent{ent_no:02d}", ent.safety_officer, Role.ENTERPRISE, enterprise=ent)
         add("enterprise", ENTERPRISE_DEMO_NAME, Role.ENTERPRISE, enterprise=self.demo_enterprise)
+        add("jianyan", AGENCY_DEMO_NAME, Role.AGENCY,
+            enterprise=next(e for e in self.enterprises if e.kind == EnterpriseKind.INSPECTION_AGENCY))
         for user in rows:
             user.full_clean(exclude=["password"])
         User.objects.bulk_create(rows)
@@ -1061,8 +1065,8 @@ class DemoBuilder:
 
 def usernames() -> list[str]:
     """Every username the loader creates (admin is kept when it already exists)."""
-    n_ent = sum(1 for kind, *_ in ENTERPRISES if kind != EnterpriseKind.USER)
-    return ([row[0] for row in NAMED_USERS] + ["admin", "enterprise"] + list(UNIT_USERNAMES.values())
+    n_ent = sum(1 for kind, *_ in ENTERPRISES if kind not in (EnterpriseKind.USER, EnterpriseKind.INSPECTION_AGENCY))
+    return ([row[0] for row in NAMED_USERS] + ["admin", "enterprise", "jianyan"] + list(UNIT_USERNAMES.values())
             + [f"inspector{i:02d}" for i in range(3, 3 + len(MORE_INSPECTORS))]
             + [f"ent{i:02d}" for i in range(1, n_ent + 1)])
 
