@@ -48,7 +48,6 @@ def issue_supervision_order(*, reason, deadline, by=None, department=None, juris
 
 
 @transaction.atomic
-@transaction.atomic
 def respond(order: SupervisionOrder, *, response: str, by) -> SupervisionOrder:
     """The addressed unit's written response to a supervision order, while the order is open (not once closed)."""
     unit = user_unit(by)

@@ -190,7 +190,6 @@ def _issue_code() -> str:
             return code
 
 
-@transaction.atomic
 def _positive(value, *, limit=None) -> Decimal | None:
     """A finite number above zero (and at most `limit`), or None: a weight or a measure is never negative, NaN or
     infinite."""
@@ -203,6 +202,7 @@ def _positive(value, *, limit=None) -> Decimal | None:
     return number
 
 
+@transaction.atomic
 def register_cylinder(*, owner, maker, maker_serial, manufactured_on, model, by, code=None, nominal_fill_kg=None,
                       last_inspected_on=None) -> Cylinder:
     """Register one cylinder to its one owner, a licensed filling enterprise. A code given (a label already on the
