@@ -245,6 +245,11 @@ CONTENT_SECURITY_POLICY = content_security_policy(MAP_TILE_URL)
 # Hazards: how many closed hazards are drawn for look-back each month (share, and a floor).
 LOOKBACK_SAMPLE_RATE = float(os.environ.get("LOOKBACK_SAMPLE_RATE", "0.1"))
 LOOKBACK_MIN_SAMPLE = int(os.environ.get("LOOKBACK_MIN_SAMPLE", "5"))
+# Hazards: a deadline lies at most this many days ahead (nobody may set 2099); within the check item's default
+# period (or this default, without an item) from the day it was found anyone acting on it may set it, beyond only
+# the lead unit (or the office).
+HAZARD_MAX_DEADLINE_DAYS = int(os.environ.get("HAZARD_MAX_DEADLINE_DAYS", "365"))
+HAZARD_DEFAULT_DEADLINE_DAYS = int(os.environ.get("HAZARD_DEFAULT_DEADLINE_DAYS", "15"))
 
 # Cylinders (一瓶一码): periodic inspection every 4 years (GB/T 8334); design service life 8 years, extendable to 12
 # only after a passed inspection (GB 5842); a gate check opens the way for one filling within this many minutes.
@@ -276,6 +281,9 @@ if not PII_KEYS and not CYLINDER_PII_KEY:
     raise ImproperlyConfigured("PII_KEYS 未设置：生产环境必须设置环境变量 PII_KEYS（身份证号码加密密钥，Fernet 格式，"
                                "例如 python -c \"from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())\"）；"
                                "开发机器（make run）设 GASGUARD_DEV=1 则自动生成。")
+# Key of the token in a QR label's public URL (an HMAC of the code, so codes cannot be walked one after another);
+# falls back to SECRET_KEY. Changing it invalidates every printed label's full page (the code alone still answers).
+CYLINDER_SCAN_KEY = os.environ.get("CYLINDER_SCAN_KEY", "")
 # The font embedded in the rectification notices and QR labels (PDF): a TrueType-outline font with Chinese (a .ttf,
 # or a .ttc with "#index"); Debian's fonts-wqy-zenhei by default (scripts/install-system-deps.sh). Empty: the
 # STSong-Light CID font, which is not embedded (the reader supplies it); so is a missing default font (logged once).
@@ -319,6 +327,13 @@ MONITORING_STREAM_SLOTS = int(os.environ.get("MONITORING_STREAM_SLOTS",
 MONITORING_STREAM_HOLD_SECONDS = float(os.environ.get("MONITORING_STREAM_HOLD_SECONDS", "25"))
 MONITORING_STREAM_RETRY_MS = int(os.environ.get("MONITORING_STREAM_RETRY_MS", "3000"))
 MONITORING_STREAM_MAX_PER_USER = int(os.environ.get("MONITORING_STREAM_MAX_PER_USER", "3"))
+# The anonymous HTTP readings endpoint: the largest body accepted (413 above, nothing kept), the characters of a
+# payload kept in a dead letter, and per client address the requests (DRF rate, e.g. "600/min") and the requests
+# that end as dead letters (bad secret, unknown device, malformed) before it answers 429 and keeps nothing more.
+MONITORING_HTTP_MAX_BODY_BYTES = int(os.environ.get("MONITORING_HTTP_MAX_BODY_BYTES", "16384"))
+MONITORING_DEAD_LETTER_MAX_CHARS = int(os.environ.get("MONITORING_DEAD_LETTER_MAX_CHARS", "4096"))
+MONITORING_HTTP_RATE = os.environ.get("MONITORING_HTTP_RATE", "600/min")
+MONITORING_HTTP_DEAD_LETTER_RATE = os.environ.get("MONITORING_HTTP_DEAD_LETTER_RATE", "30/min")
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update({
     "AlarmSeverityEnum": "gasguard.monitoring.choices.Severity",
     "AlarmStateEnum": "gasguard.monitoring.choices.AlarmState",

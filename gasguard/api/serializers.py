@@ -57,6 +57,7 @@ class SiteSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "site_type", "site_type_display", "jurisdiction", "enterprise", "address", "lat",
                   "lon", "fuel", "building", "lpg_stored_kg", "has_cylinder_room", "crowded_place", "urban_village",
                   "contact_person", "contact_phone", "attributes", "is_active", "licences"]
+        extra_kwargs = {"lpg_stored_kg": {"min_value": 0}}  # kilograms stored are never negative
 
     def validate(self, attrs):
         lat, lon = attrs.get("lat"), attrs.get("lon")

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _t
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
@@ -24,7 +25,14 @@ from gasguard.inspections import services as inspection_services
 from gasguard.inspections.models import Inspection
 from gasguard.org.choices import Role
 from gasguard.org.models import Department, Enterprise, Jurisdiction
-from gasguard.org.scope import NOTHING, can_manage_master_data, hazard_q, inspection_q, site_q
+from gasguard.org.scope import (
+    NOTHING,
+    can_manage_master_data,
+    hazard_q,
+    inspection_q,
+    may_link_enterprise,
+    site_q,
+)
 from gasguard.sites.models import Site
 from gasguard.utilities.permissions import IsOffice, ReadOnlyOrOffice
 
@@ -111,9 +119,14 @@ class SiteViewSet(viewsets.ModelViewSet):
         jurisdiction = serializer.validated_data.get("jurisdiction") or getattr(serializer.instance, "jurisdiction", None)
         if can_manage_master_data(user):
             return
-        if user.role == Role.JURISDICTION and jurisdiction and jurisdiction.path.startswith(user.jurisdiction.path):
-            return
-        raise PermissionDenied("只能登记本属地范围内的监管对象")
+        if not (user.role == Role.JURISDICTION and jurisdiction
+                and jurisdiction.path.startswith(user.jurisdiction.path)):
+            raise PermissionDenied("只能登记本属地范围内的监管对象")
+        enterprise = serializer.validated_data.get("enterprise")
+        unchanged = serializer.instance is not None and serializer.instance.enterprise_id == getattr(enterprise, "pk", None)
+        if enterprise is not None and not unchanged and not may_link_enterprise(user, enterprise.jurisdiction.path):
+            raise ValidationError({"enterprise": _t("只能关联本属地的企业；“%(name)s”属于%(area)s，跨属地的关联请由区专班办公室办理")
+                                   % {"name": enterprise.name, "area": enterprise.jurisdiction.name}})
 
     def perform_create(self, serializer):
         self._check_write(serializer)

@@ -317,7 +317,7 @@ class Generator:
         for i in range(n_ent):
             unit = self.pick_unit()
             ents.append(Enterprise(name=f"天津滨海压测{i:05d}燃气有限公司", credit_code=make_credit_code(
-                f"91120116BN{first + i:07d}"), kind=kinds[i % len(kinds)], legal_representative=rng.choice(self.names),
+                f"91120116B{first + i:07d}"), kind=kinds[i % len(kinds)], legal_representative=rng.choice(self.names),
                 safety_officer=rng.choice(self.names), phone=f"022-{rng.randrange(10**8):08d}",
                 address=f"天津市滨海新区{unit}", jurisdiction=rng.choice(self.leaves[unit])))
         Enterprise.objects.bulk_create(ents)

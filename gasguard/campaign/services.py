@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gasguard.audit import services as audit
 from gasguard.utilities import clock
@@ -48,9 +49,16 @@ def issue_supervision_order(*, reason, deadline, by=None, department=None, juris
 
 @transaction.atomic
 def respond(order: SupervisionOrder, *, response: str, by) -> SupervisionOrder:
-    """The unit's written response to a supervision order."""
+    """The addressed unit's written response to a supervision order, while the order is open (not once closed)."""
+    unit = user_unit(by)
+    if unit is None or not (order.department_id == unit.obj.pk if unit.is_department
+                            else order.jurisdiction_id == unit.obj.pk):
+        raise PermissionDenied(_("只有督办单所督办的单位可以反馈"))
     if not (response or "").strip():
-        raise ValidationError({"response": "请填写书面反馈"})
+        raise ValidationError({"response": _("请填写书面反馈")})
+    order = SupervisionOrder.objects.select_for_update().get(pk=order.pk)  # a close at the same time waits
+    if order.state == SupervisionOrder.State.CLOSED:
+        raise ValidationError({"response": _("督办单 %(number)s 已办结，不能再反馈") % {"number": order.number}})
     before = audit.snapshot(order)
     order.response = response.strip()
     order.responded_at = clock.now()

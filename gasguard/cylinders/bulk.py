@@ -10,6 +10,7 @@ from openpyxl import Workbook, load_workbook
 
 from gasguard.audit import services as audit
 from gasguard.utilities import xlsxlimits
+from gasguard.utilities import spreadsheet
 
 from . import services
 
@@ -36,8 +37,8 @@ def template() -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "气瓶"
-    ws.append([h for h, _, _ in COLUMNS])
-    ws.append(["", "天津某钢瓶厂", "SN0001", "2024-05-01", "YSP35.5", "", ""])
+    ws.append(spreadsheet.row(ws, [h for h, _, _ in COLUMNS]))
+    ws.append(spreadsheet.row(ws, ["", "天津某钢瓶厂", "SN0001", "2024-05-01", "YSP35.5", "", ""]))
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -1,5 +1,8 @@
 """QR labels as printable A4 PDF sheets: each label has the QR code (it opens the public scan page), the code in
 letters, the owner, the model and the next inspection date."""
+import base64
+import hashlib
+import hmac
 import io
 
 from django.conf import settings
@@ -16,9 +19,20 @@ COLUMNS, ROWS = 3, 8
 MARGIN_X, MARGIN_Y = 8 * mm, 10 * mm
 
 
+def scan_token(code: str) -> str:
+    """16 characters of an HMAC of the code: the label's URL cannot be guessed from the (sequential) code."""
+    secret = getattr(settings, "CYLINDER_SCAN_KEY", "") or settings.SECRET_KEY
+    digest = hmac.new(("gasguard.cylinders.scan:" + secret).encode(), code.encode(), hashlib.sha256).digest()
+    return base64.b32encode(digest[:10]).decode().lower()
+
+
+def token_matches(code: str, token: str) -> bool:
+    return hmac.compare_digest(scan_token(code), (token or "").lower())
+
+
 def scan_url(code: str, base: str = "") -> str:
     base = (base or getattr(settings, "PUBLIC_BASE_URL", "") or "").rstrip("/")
-    return f"{base}/cylinders/scan/{code}/"
+    return f"{base}/cylinders/scan/{code}/{scan_token(code)}/"
 
 
 def label_sheet(cylinders, base_url: str = "") -> bytes:

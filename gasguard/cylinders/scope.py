@@ -104,6 +104,15 @@ def is_regulator(user) -> bool:
     return user.is_authenticated and (user.is_superuser or user.role in (Role.OFFICE, Role.DEPARTMENT))
 
 
+def is_inspection_agency(user) -> bool:
+    """An inspection agency's account: the only one that records periodic inspections (TSG 23), so an owner can
+    never pass its own cylinder."""
+    from gasguard.org.choices import EnterpriseKind
+
+    return bool(user.is_authenticated and user.role == Role.AGENCY and user.enterprise_id
+                and user.enterprise.kind == EnterpriseKind.INSPECTION_AGENCY)
+
+
 def acts_for(user, enterprise) -> bool:
     """The enterprise's own users (or the office) may act in its name."""
     if is_office(user):

@@ -69,7 +69,7 @@ from .models import (
     StatusChange,
     Worker,
 )
-from .scope import acts_for, is_office, is_regulator
+from .scope import acts_for, is_inspection_agency, is_office, is_regulator
 
 
 def setting(name, default):
@@ -191,6 +191,18 @@ def _issue_code() -> str:
             return code
 
 
+def _positive(value, *, limit=None) -> Decimal | None:
+    """A finite number above zero (and at most `limit`), or None: a weight or a measure is never negative, NaN or
+    infinite."""
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, TypeError, ValueError):
+        return None
+    if not number.is_finite() or number <= 0 or (limit is not None and number > limit):
+        return None
+    return number
+
+
 @transaction.atomic
 def register_cylinder(*, owner, maker, maker_serial, manufactured_on, model, by, code=None, nominal_fill_kg=None,
                       last_inspected_on=None) -> Cylinder:
@@ -220,6 +232,8 @@ def register_cylinder(*, owner, maker, maker_serial, manufactured_on, model, by,
                                       "不得重复登记")
     if model not in CylinderModel.values:
         errors["model"] = f"型号“{model}”不是GB 5842规定的型号"
+    if nominal_fill_kg not in (None, "") and _positive(nominal_fill_kg, limit=Decimal("99999.9")) is None:
+        errors["nominal_fill_kg"] = _("公称充装量“%(value)s”须为大于0的数（kg）") % {"value": nominal_fill_kg}
     if not isinstance(manufactured_on, date) or manufactured_on > today:
         errors["manufactured_on"] = "制造日期须为不晚于今天的日期"
     if _licence_problem(_licences(LicenceKind.FILLING, enterprise=owner), today, True, True):
@@ -232,7 +246,7 @@ def register_cylinder(*, owner, maker, maker_serial, manufactured_on, model, by,
     period = setting("CYLINDER_INSPECTION_PERIOD_YEARS", 4)
     cylinder = Cylinder.objects.create(
         code=code or _issue_code(), maker=maker, maker_serial=maker_serial, manufactured_on=manufactured_on,
-        model=model, nominal_fill_kg=Decimal(str(nominal_fill_kg)) if nominal_fill_kg else NOMINAL_FILL_KG[model],
+        model=model, nominal_fill_kg=_positive(nominal_fill_kg) or NOMINAL_FILL_KG[model],
         owner=owner, last_inspected_on=last_inspected_on,
         next_inspection_due=add_years(last_inspected_on or manufactured_on, period), service_life_ends=life_ends,
         registered_by=by)
@@ -264,6 +278,12 @@ def change_status(cylinder, *, to_status, reason, by) -> Cylinder:
             raise PermissionDenied("只有产权单位或监管部门可以报废气瓶")
     elif not is_regulator(by):
         raise PermissionDenied("只有专班办公室和成员单位可以扣押、列入黑名单或解除")
+    return _set_status(cylinder, to_status=to_status, reason=reason, by=by)
+
+
+def _set_status(cylinder, *, to_status, reason, by) -> Cylinder:
+    # The checks of a status change once the caller's right to make it is settled (by change_status, or by a failed
+    # periodic inspection, which scraps the cylinder on the agency's word).
     if cylinder.status == Status.SCRAPPED:
         raise ValidationError({"status": "气瓶已报废，编码已注销，不能再变更"})
     if not (reason or "").strip():
@@ -281,12 +301,14 @@ def change_status(cylinder, *, to_status, reason, by) -> Cylinder:
 
 
 @transaction.atomic
-def record_periodic_inspection(cylinder, *, inspected_on, passed, agency, by, report_number="",
+def record_periodic_inspection(cylinder, *, inspected_on, passed, by, report_number="",
                                extend_life=False) -> PeriodicInspection:
-    """A periodic inspection: passed sets the next date one period on (and, when asked, extends the service life to
-    its maximum, which only a passed inspection may do); failed scraps the cylinder."""
-    if not (is_regulator(by) or acts_for(by, cylinder.owner)):
-        raise PermissionDenied("无权登记该气瓶的检验")
+    """A periodic inspection, recorded by the inspection agency's own account (its name is the agency): passed sets
+    the next date one period on (and, when asked, extends the service life to its maximum, which only a passed
+    inspection may do); failed scraps the cylinder."""
+    if not is_inspection_agency(by):
+        raise PermissionDenied(_("定期检验只能由检验机构的账号登记"))
+    agency = by.enterprise.name
     cylinder = Cylinder.objects.select_for_update().get(pk=cylinder.pk)
     if cylinder.status == Status.SCRAPPED:
         raise ValidationError({"cylinder": "气瓶已报废"})
@@ -310,7 +332,7 @@ def record_periodic_inspection(cylinder, *, inspected_on, passed, agency, by, re
     audit.record("cylinders.periodic_inspection", cylinder, actor=by, before=before,
                  after=audit.snapshot(cylinder), extra={"inspection": audit.snapshot(row)})
     if not passed:
-        change_status(cylinder, to_status=Status.SCRAPPED, reason=f"定期检验不合格（{agency} {report_number}）".strip(),
+        _set_status(cylinder, to_status=Status.SCRAPPED, reason=f"定期检验不合格（{agency} {report_number}）".strip(),
                       by=by)
     return row
 
@@ -585,12 +607,9 @@ def record_filling(*, gate_check_id, code, station, operator, net_weight_kg, pre
         errors["operator"] = "充装人员须为本站的气瓶充装作业人员"
     elif not operator.certified_on(timezone.localdate(filled_at)):
         errors["operator"] = f"充装人员“{operator}”的作业人员证书已过期（{operator.certificate_valid_until:%Y-%m-%d}）"
-    try:
-        weight = Decimal(str(net_weight_kg))
-    except (InvalidOperation, TypeError):
-        weight = None
-    if weight is None or weight <= 0:
-        errors["net_weight_kg"] = "请填写充装净重（kg）"
+    weight = _positive(net_weight_kg)
+    if weight is None:
+        errors["net_weight_kg"] = _("充装净重须为大于0的数（kg），实际为“%(value)s”") % {"value": net_weight_kg}
     elif weight > cylinder.nominal_fill_kg:
         errors["net_weight_kg"] = f"充装净重 {weight} kg 超过公称充装量 {cylinder.nominal_fill_kg} kg（严禁超装）"
     try:
@@ -978,6 +997,9 @@ def _judge(point, value, site):
             number = Decimal(str(value))
         except InvalidOperation:
             raise ValidationError({point.key: f"实测值“{value}”不是数字"})
+        if not number.is_finite() or number < 0:
+            raise ValidationError({point.key: _("实测值“%(value)s”须为不小于0的数（%(unit)s）") % {
+                "value": value, "unit": point.unit}})
         if point.key == "stored_kg" and site.has_cylinder_room:
             return True, number
         return number <= point.limit, number

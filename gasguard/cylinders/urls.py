@@ -5,8 +5,10 @@ from . import views
 urlpatterns = [
     path("", views.index, name="cylinders"),
     path("gate/", views.gate, name="cylinders_gate"),
+    path("periodic-inspection/", views.periodic_inspection, name="cylinders_periodic_inspection"),
     path("labels.pdf", views.labels, name="cylinders_labels"),
-    path("scan/<str:code>/", views.scan, name="cylinders_scan"),
+    path("scan/<str:code>/", views.scan, name="cylinders_scan"),  # labels printed before the token: fitness only
+    path("scan/<str:code>/<str:token>/", views.scan, name="cylinders_scan_token"),
     path("customers/<int:pk>/", views.customer_page, name="cylinders_customer"),
     path("sell/", views.sell, name="cylinders_sell"),
     path("signals/", views.signals_page, name="cylinders_signals"),

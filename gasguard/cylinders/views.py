@@ -1,11 +1,13 @@
 """Pages: the cylinder register, the station's gate page (a large green or red answer), one cylinder's life, what a
 customer received and what a station filled. Scoped like the API: out of scope is not found."""
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
 
 from gasguard.org.scope import site_q
 from gasguard.sites.choices import GAS_USING_TYPES, SiteType
@@ -14,7 +16,7 @@ from gasguard.sites.models import Site
 from . import codes, services, trace
 from .checklist import points_for
 from .models import Customer, Cylinder, Filling, Sale, Worker
-from .scope import acts_for, customer_q, cylinder_q, sale_q, station_record_q
+from .scope import acts_for, customer_q, cylinder_q, is_inspection_agency, sale_q, station_record_q
 
 
 @login_required
@@ -44,6 +46,42 @@ def gate(request):
             context["error"] = "；".join(getattr(exc, "messages", [str(exc)]))
         context["station_id"] = station.pk
     return render(request, "cylinders/gate.html", context)
+
+
+class PeriodicInspectionForm(forms.Form):
+    code = forms.CharField(label=_("气瓶编码"), max_length=40)
+    inspected_on = forms.DateField(label=_("检验日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    passed = forms.TypedChoiceField(label=_("检验结论"), choices=[("1", _("合格")), ("0", _("不合格（报废）"))],
+                                    coerce=lambda v: v == "1")
+    report_number = forms.CharField(label=_("检验报告编号"), max_length=60, required=False)
+    extend_life = forms.BooleanField(label=_("延长使用年限"), required=False)
+
+
+@login_required
+def periodic_inspection(request):
+    """The inspection agency's page: the code on the cylinder in front of it, the result, the report number."""
+    if not is_inspection_agency(request.user):
+        raise PermissionDenied(_("定期检验只能由检验机构的账号登记"))
+    form = PeriodicInspectionForm(request.POST or None)
+    done, status = None, 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            code = codes.normalise(data.pop("code"))
+            cylinder = None if codes.code_error(code) else Cylinder.objects.filter(code=code).first()
+            if cylinder is None:
+                form.add_error("code", _("未找到编码为“%(code)s”的气瓶") % {"code": code})
+            else:
+                try:
+                    done = services.record_periodic_inspection(cylinder, by=request.user, **data)
+                except ValidationError as exc:
+                    for field, messages in exc.message_dict.items():
+                        form.add_error(field if field in form.fields else None, messages)
+        if done is None:
+            status = 400
+        else:
+            form = PeriodicInspectionForm()
+    return render(request, "cylinders/periodic_inspection.html", {"form": form, "done": done}, status=status)
 
 
 @login_required
@@ -106,13 +144,20 @@ def station_page(request, pk):
                                                       "block": services.active_block(station)})
 
 
-def scan(request, code):
-    """What the QR label opens, for anyone, without an account: who fills this cylinder, its last filling, its
-    inspection validity and whether it is fit for use. No personal data."""
+def scan(request, code, token=None):
+    """What the QR label opens, for anyone, without an account: who fills this cylinder (its phone masked), its last
+    filling, its inspection validity and whether it is fit for use. No personal data. The label's URL carries a
+    token (an HMAC of the code), so the registry cannot be read by walking the codes; a code alone (a label printed
+    before the token) answers only whether the cylinder is fit for use."""
     from gasguard.utilities import clock
+
+    from .labels import token_matches
+    from .pii import mask_phone
 
     code = codes.normalise(code)
     problem = codes.code_error(code)
+    if token is not None and (problem or not token_matches(code, token)):
+        raise Http404  # a wrong token reads as an unknown cylinder: no oracle for guessing
     cylinder = None if problem else Cylinder.objects.select_related("owner").filter(code=code).first()
     if cylinder is None and not problem:
         raise Http404
@@ -120,7 +165,8 @@ def scan(request, code):
             if cylinder else None)
     today = clock.today()
     return render(request, "cylinders/scan.html", {
-        "code": code, "problem": problem, "cylinder": cylinder, "last": last,
+        "code": code, "problem": problem, "cylinder": cylinder, "last": last, "full": token is not None,
+        "owner_phone": mask_phone(cylinder.owner.phone) if cylinder and cylinder.owner.phone else "",
         "fit": cylinder.fit_on(today) if cylinder else False,
         "status": cylinder.get_status_display() if cylinder else ""}, status=400 if problem else 200)
 

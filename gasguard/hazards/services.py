@@ -5,12 +5,14 @@ import random
 import uuid
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gasguard.audit import services as audit
+from gasguard.org.choices import Role
 from gasguard.org.scope import can_verify, hazard_q
 from gasguard.utilities import clock, uploads
 
@@ -35,11 +37,38 @@ def today() -> date:
     return clock.today()
 
 
-def _check_deadline(deadline, field="deadline"):
+def leads(user, lead_unit) -> bool:
+    """The lead unit's people (and the office, which leads the campaign) may grant a longer deadline."""
+    if user is None or not user.is_authenticated:
+        return False
+    return bool(user.is_superuser or user.role == Role.OFFICE
+                or (lead_unit is not None and user.department_id == lead_unit.pk
+                    and user.role in (Role.DEPARTMENT, Role.INSPECTOR)))
+
+
+def default_period(item) -> int:
+    """Days the check item gives for rectification (the setting's default for a hazard without an item)."""
+    return item.deadline_days if item is not None else settings.HAZARD_DEFAULT_DEADLINE_DAYS
+
+
+def check_deadline(deadline, field="deadline", *, by=None, lead_unit=None, item=None, found_on=None):
+    """Not in the past, not more than HAZARD_MAX_DEADLINE_DAYS ahead, and past the item's default period (counted
+    from the day the hazard was found) only when the lead unit sets it."""
     if deadline is None:
-        raise ValidationError({field: "请填写整改期限"})
+        raise ValidationError({field: _("请填写整改期限")})
     if deadline < today():
-        raise ValidationError({field: f"整改期限 {deadline:%Y-%m-%d} 早于今天，不能设置已过去的日期"})
+        raise ValidationError({field: _("整改期限 %(d)s 早于今天，不能设置已过去的日期") % {"d": f"{deadline:%Y-%m-%d}"}})
+    latest = today() + timedelta(days=settings.HAZARD_MAX_DEADLINE_DAYS)
+    if deadline > latest:
+        raise ValidationError({field: _("整改期限 %(d)s 太远：最晚可设为 %(latest)s（%(n)d 天内）") % {
+            "d": f"{deadline:%Y-%m-%d}", "latest": f"{latest:%Y-%m-%d}", "n": settings.HAZARD_MAX_DEADLINE_DAYS}})
+    days = default_period(item)
+    usual = (found_on or today()) + timedelta(days=days)
+    if deadline > usual and not leads(by, lead_unit):
+        raise ValidationError({field: _("整改期限 %(d)s 超出该隐患的默认整改期限（%(n)d 天，至 %(usual)s）；"
+                                        "延期须由牵头单位%(lead)s确定") % {
+            "d": f"{deadline:%Y-%m-%d}", "n": days, "usual": f"{usual:%Y-%m-%d}",
+            "lead": f"“{lead_unit}”" if lead_unit is not None else ""}})
 
 
 def _check_state(hazard: Hazard, action: Action):
@@ -103,7 +132,7 @@ def register(*, site, description, severity, lead_unit, co_units=(), responsible
     if not (responsible_person or "").strip():
         errors["responsible_person"] = "请填写整治责任人（须具体到人）"
     try:
-        _check_deadline(deadline)
+        check_deadline(deadline, by=by, lead_unit=lead_unit, item=item)
     except ValidationError as exc:
         errors.update(exc.message_dict)
     if errors:
@@ -143,7 +172,8 @@ def control(hazard: Hazard, *, measures: str, deadline, by) -> Hazard:
     _check_state(hazard, Action.CONTROL)
     if not (measures or "").strip():
         raise ValidationError({"measures": "请填写具体的管控措施"})
-    _check_deadline(deadline)
+    check_deadline(deadline, by=by, lead_unit=hazard.lead_unit, item=hazard.item,
+                    found_on=timezone.localdate(hazard.found_at))
     from_state = hazard.state
     hazard.state = State.CONTROLLED
     hazard.control_measures = measures.strip()

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time
 from decimal import Decimal
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -21,7 +21,7 @@ from gasguard.hazards.choices import Source
 from gasguard.hazards.models import Hazard
 from gasguard.org.choices import Role
 from gasguard.org.models import Department, Enterprise, Jurisdiction
-from gasguard.org.scope import site_q
+from gasguard.org.scope import may_link_enterprise, site_q
 from gasguard.sites.choices import Building, Fuel
 from gasguard.sites.models import Site
 from gasguard.utilities import clock
@@ -273,9 +273,12 @@ class SiteImporter(Importer):
             value = row.values.get("enterprise")
             if not cells.is_blank(value):
                 codes.add(cells.text(value).upper())
-        self.enterprises = {}
+        self.enterprises, self.enterprise_areas = {}, {}
         for batch in chunks(codes):
-            self.enterprises.update(Enterprise.objects.filter(credit_code__in=batch).values_list("credit_code", "pk"))
+            for code, pk, path, area in Enterprise.objects.filter(credit_code__in=batch).values_list(
+                    "credit_code", "pk", "jurisdiction__path", "jurisdiction__name"):
+                self.enterprises[code] = pk
+                self.enterprise_areas[code] = (path, area)
 
     def validate(self, row):
         lat = row.get("lat", cells.number, minimum=-90, maximum=90)
@@ -301,6 +304,9 @@ class SiteImporter(Importer):
         if code is not None:
             if code not in self.enterprises:
                 row.error("enterprise", f"未找到统一社会信用代码为“{code}”的企业，请先导入或登记该企业")
+            elif not may_link_enterprise(self.user, self.enterprise_areas[code][0]):
+                row.error("enterprise", f"统一社会信用代码为“{code}”的企业属于{self.enterprise_areas[code][1]}，"
+                                        "只能关联本属地的企业（跨属地的关联请由区专班办公室办理）")
             data["enterprise_id"] = self.enterprises.get(code)
         if not row.ok:
             return None
@@ -462,6 +468,15 @@ class HazardImporter(Importer):
                 rows_by_number[plan.row].error(
                     "deadline", f"整改期限 {deadline:%Y-%m-%d} 早于今天，不能登记已过去的日期"
                                 "（台账中已逾期未整改的隐患，请与责任单位确定新的整改期限后填写）")
+            elif not plan.existing:
+                # The rest of the deadline rule (how far ahead, who may go past the item's period), as register()
+                # will apply it on the ledger's found day.
+                d = plan.data
+                with clock.frozen(timezone.make_aware(datetime.combine(d["found"], time.min))):
+                    try:
+                        hazards.check_deadline(deadline, by=self.user, lead_unit=d["lead_unit"], item=d["item"])
+                    except ValidationError as exc:
+                        rows_by_number[plan.row].error("deadline", "；".join(exc.messages))
 
     def create(self, plans):
         ids = []

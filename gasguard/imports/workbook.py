@@ -10,6 +10,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from gasguard.org.choices import Level
 from gasguard.org.models import Department, Jurisdiction
+from gasguard.utilities import spreadsheet
 
 from .cells import DATE_HELP
 from .columns import COLUMNS, REQUIRED
@@ -50,7 +51,7 @@ def _sheet_table(ws, start_row, title, headers, rows, widths=None):
     r = start_row + 2
     for values in rows:
         for i, v in enumerate(values, start=1):
-            ws.cell(r, i, "" if v is None else str(v)).alignment = WRAP  # str(): labels are lazy translations
+            spreadsheet.put(ws, r, i, "" if v is None else str(v)).alignment = WRAP  # str(): lazy translations
         r += 1
     return r + 1
 
@@ -84,7 +85,7 @@ def _build(kind: str) -> bytes:
             ol = get_column_letter(option_col)
             values = column.values()
             for r, v in enumerate(values, start=1):
-                options.cell(r, option_col, v)
+                spreadsheet.put(options, r, option_col, v)
             dv = DataValidation(type="list", formula1=f"'{OPTIONS_SHEET}'!${ol}$1:${ol}${len(values)}",
                                 allow_blank=True, showErrorMessage=False)
             dv.add(f"{letter}2:{letter}{TEMPLATE_ROWS + 1}")

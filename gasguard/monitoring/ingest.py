@@ -195,7 +195,8 @@ def _text(payload) -> str:
         payload = payload.decode("utf-8", errors="replace")
     elif not isinstance(payload, str):
         payload = json.dumps(payload, ensure_ascii=False, default=str)
-    return storable(_SECRET_IN_TEXT.sub(r'\1"***"', payload))[:MAX_PAYLOAD_KEPT]
+    limit = getattr(settings, "MONITORING_DEAD_LETTER_MAX_CHARS", MAX_PAYLOAD_KEPT)
+    return storable(_SECRET_IN_TEXT.sub(r'\1"***"', payload))[:limit]
 
 
 def storable(text: str) -> str:

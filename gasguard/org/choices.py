@@ -16,6 +16,7 @@ class Role(models.TextChoices):
     JURISDICTION = "jurisdiction", _("属地（开发区/街镇）")
     ENTERPRISE = "enterprise", _("燃气企业")
     INSPECTOR = "inspector", _("检查人员")
+    AGENCY = "agency", _("检验机构")  # a cylinder inspection agency: records periodic inspections, nothing else
 
 
 class EnterpriseKind(models.TextChoices):
@@ -24,5 +25,6 @@ class EnterpriseKind(models.TextChoices):
     FILLING = "filling", _("气瓶充装企业")
     TRANSPORT = "transport", _("危险货物运输企业")
     PRODUCER = "producer", _("生产企业")
+    INSPECTION_AGENCY = "inspection_agency", _("气瓶检验机构")
     USER = "user", _("用气单位")
     OTHER = "other", _("其他")

@@ -58,6 +58,7 @@ NAMED_USERS = [
     ("inspector2", "吴俊杰", Role.INSPECTOR, "fire-bh", None),
 ]
 ADMIN_NAME = "郑国华"
+AGENCY_DEMO_NAME = "何建平"  # `jianyan`: the inspection agency's account (records periodic inspections)
 LOGIN_ORDER = ["office", "scjg", "fire", "swtcj", "tanggu", "hangzhoudao", "teda", "enterprise", "inspector",
                "inspector2", "admin"]
 ENTERPRISE_DEMO_NAME = "孙海涛"
@@ -132,6 +133,7 @@ ENTERPRISES = [
     (EnterpriseKind.USER, "天津老码头餐饮连锁有限公司", "老码头", "120116-S03"),
     (EnterpriseKind.USER, "天津津味坊餐饮管理有限公司", "津味坊", "120116-Z1"),
     (EnterpriseKind.USER, "天津滨海和顺轩餐饮有限公司", "和顺轩", "120116-S20"),
+    (EnterpriseKind.INSPECTION_AGENCY, "天津滨海特种设备检验检测有限公司", "滨海特检", "120116-S01"),
 ]
 # The head-office site every enterprise of these kinds has, with its site type.
 HQ_TYPES = {
@@ -388,11 +390,13 @@ class DemoBuilder:
             add(f"inspector{i:02d}", self.person(unique=True), Role.INSPECTOR, dept, juris)
         ent_no = 0
         for ent in self.enterprises:
-            if ent.kind == EnterpriseKind.USER:
+            if ent.kind in (EnterpriseKind.USER, EnterpriseKind.INSPECTION_AGENCY):
                 continue
             ent_no += 1
             add(f"ent{ent_no:02d}", ent.safety_officer, Role.ENTERPRISE, enterprise=ent)
         add("enterprise", ENTERPRISE_DEMO_NAME, Role.ENTERPRISE, enterprise=self.demo_enterprise)
+        add("jianyan", AGENCY_DEMO_NAME, Role.AGENCY,
+            enterprise=next(e for e in self.enterprises if e.kind == EnterpriseKind.INSPECTION_AGENCY))
         for user in rows:
             user.full_clean(exclude=["password"])
         User.objects.bulk_create(rows)
@@ -413,7 +417,7 @@ class DemoBuilder:
 
     def credit_code(self) -> str:
         alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-        body = "91120116MA0" + "".join(self.rng.choice(alphabet) for _ in range(6))
+        body = "91120116MA0" + "".join(self.rng.choice(alphabet) for _ in range(5))
         return make_credit_code(body)
 
     def create_enterprises(self):
@@ -981,8 +985,12 @@ class DemoBuilder:
         if action == "start":
             hazard = hazard_services.start_rectification(hazard, by=by, note=self.rng.choice(START_NOTES))
         elif action == "control":
-            hazard = hazard_services.control(hazard, measures=self.rng.choice(CONTROL_MEASURES),
-                                             deadline=clock.today() + timedelta(days=param), by=by)
+            deadline = clock.today() + timedelta(days=param)
+            usual = timezone.localdate(hazard.found_at) + timedelta(days=hazard_services.default_period(hazard.item))
+            if deadline > usual:  # 延期 past the item's period is the lead unit's decision (or the office's)
+                by = self.dept_users.get(hazard.lead_unit_id) or self.office
+            hazard = hazard_services.control(hazard, measures=self.rng.choice(CONTROL_MEASURES), deadline=deadline,
+                                             by=by)
         elif action == "submit":
             photos = [self.photo("zhenggai") for _ in range(self.rng.randint(1, 2))]
             hazard = hazard_services.submit(hazard, by=by, note=self.rng.choice(SUBMIT_NOTES), photos=photos)
@@ -1057,8 +1065,8 @@ class DemoBuilder:
 
 def usernames() -> list[str]:
     """Every username the loader creates (admin is kept when it already exists)."""
-    n_ent = sum(1 for kind, *_ in ENTERPRISES if kind != EnterpriseKind.USER)
-    return ([row[0] for row in NAMED_USERS] + ["admin", "enterprise"] + list(UNIT_USERNAMES.values())
+    n_ent = sum(1 for kind, *_ in ENTERPRISES if kind not in (EnterpriseKind.USER, EnterpriseKind.INSPECTION_AGENCY))
+    return ([row[0] for row in NAMED_USERS] + ["admin", "enterprise", "jianyan"] + list(UNIT_USERNAMES.values())
             + [f"inspector{i:02d}" for i in range(3, 3 + len(MORE_INSPECTORS))]
             + [f"ent{i:02d}" for i in range(1, n_ent + 1)])
 

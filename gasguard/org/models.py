@@ -132,9 +132,12 @@ class User(AbstractUser):
         return str(unit) if unit else ""
 
     def clean(self):
-        needs = {Role.DEPARTMENT: "department", Role.JURISDICTION: "jurisdiction", Role.ENTERPRISE: "enterprise"}
+        needs = {Role.DEPARTMENT: "department", Role.JURISDICTION: "jurisdiction", Role.ENTERPRISE: "enterprise",
+                 Role.AGENCY: "enterprise"}
         field = needs.get(self.role)
         if field and not getattr(self, f"{field}_id"):
             raise ValidationError({field: _("该角色必须指定所属单位")})
+        if self.role == Role.AGENCY and self.enterprise.kind != EnterpriseKind.INSPECTION_AGENCY:
+            raise ValidationError({"enterprise": _("检验机构账号必须属于企业类型为“气瓶检验机构”的单位")})
         if self.role == Role.INSPECTOR and not (self.department_id or self.jurisdiction_id):
             raise ValidationError({"department": _("检查人员必须属于一个成员单位或属地")})

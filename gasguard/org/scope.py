@@ -77,7 +77,17 @@ def can_see_site(user, site) -> bool:
 
 def can_verify(user) -> bool:
     """Enterprises fix their hazards; only the authorities may verify and close them."""
-    return user.is_authenticated and (user.is_superuser or user.role != Role.ENTERPRISE)
+    return user.is_authenticated and (user.is_superuser or user.role in (
+        Role.OFFICE, Role.DEPARTMENT, Role.JURISDICTION, Role.INSPECTOR))
+
+
+def may_link_enterprise(user, enterprise_path: str) -> bool:
+    """Whether `user` may put a site under the enterprise whose jurisdiction path is `enterprise_path`: the office
+    anywhere; a street or zone only to an enterprise of its own area (a site is not handed across areas by one side)."""
+    if can_manage_master_data(user):
+        return True
+    return bool(user.is_authenticated and user.role == Role.JURISDICTION and user.jurisdiction_id
+                and enterprise_path.startswith(user.jurisdiction.path))
 
 
 def can_manage_master_data(user) -> bool:

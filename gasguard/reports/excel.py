@@ -5,6 +5,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from gasguard.utilities import spreadsheet
+
 FIGURES = [("found_month", "本月发现"), ("closed_month", "本月销号"), ("found", "累计发现"), ("closed", "累计销号"),
            ("open", "未销号"), ("overdue", "逾期"), ("major", "重大隐患"), ("major_open", "重大隐患未销号"),
            ("rate", "整改率%")]
@@ -34,7 +36,7 @@ def _sheet(wb, title, columns, rows):
         cell.font, cell.fill = HEAD, FILL
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for row in rows:
-        ws.append([row.get(key, "") for key, _ in columns])
+        ws.append(spreadsheet.row(ws, [row.get(key, "") for key, _ in columns]))
     for i, (key, label) in enumerate(columns, start=1):
         wide = key in ("title", "description", "site", "lead_units", "co_units", "responsible", "progress")
         ws.column_dimensions[get_column_letter(i)].width = 36 if wide else max(10, len(label) * 2 + 2)
@@ -59,7 +61,7 @@ def workbook(ctx: dict) -> bytes:
             ("回头看整改有效", lb["confirmed"]), ("回头看反弹", lb["rebound"]), ("本月下发督办单", en["orders_issued"]),
             ("本月督办单已反馈", en["orders_answered"]), ("月末未反馈督办单", en["orders_open"]),
             ("执法情况", en["cases_note"])]:
-        summary.append([label, value])
+        summary.append(spreadsheet.row(summary, [label, value]))
     summary.column_dimensions["A"].width = 20
     summary.column_dimensions["B"].width = 60
     for title, key, columns in SHEETS:

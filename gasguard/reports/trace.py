@@ -19,6 +19,7 @@ from gasguard.hazards.models import Hazard, HazardEvent, LookBack
 from gasguard.inspections.models import Inspection
 from gasguard.org.models import Department, User
 from gasguard.org.scope import hazard_q
+from gasguard.utilities import spreadsheet
 
 # What each signed step says about the person's part (谁检查、谁签名、谁负责).
 INSPECT, FIND, RECTIFY, VERIFY, LOOKBACK, SUPERVISE, ASSIGN = "检查", "登记", "整改", "验收", "回头看", "督办", "调整"
@@ -166,13 +167,14 @@ def workbook(qs) -> bytes:
                "经办人", "所在单位", "签名", "时间", "说明"])
     for h in with_people(qs).iterator(chunk_size=500):
         for e in entries(h):
-            ws.append([h.number, h.site.name, h.jurisdiction.name, h.lead_unit.name, h.get_state_display(),
-                       h.responsible_party, h.responsible_person, e["role"], e["step"], e["person"], e["unit"],
-                       e["signature"], _local(e["at"]), e["note"]])
+            ws.append(spreadsheet.row(ws, [
+                h.number, h.site.name, h.jurisdiction.name, h.lead_unit.name, h.get_state_display(),
+                h.responsible_party, h.responsible_person, e["role"], e["step"], e["person"], e["unit"],
+                e["signature"], _local(e["at"]), e["note"]]))
     ws2 = wb.create_sheet("经办人汇总")
     ws2.append(["经办人", "所在单位", *[f"{r}（隐患数）" for r in ROLES], "合计"])
     for r in people(qs):
-        ws2.append([r["person"], r["unit"], *[r[role] for role in ROLES], r["total"]])
+        ws2.append(spreadsheet.row(ws2, [r["person"], r["unit"], *[r[role] for role in ROLES], r["total"]]))
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

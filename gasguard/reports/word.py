@@ -3,10 +3,17 @@ import io
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 DEFAULT_TEMPLATE = Path(__file__).parent / "word_templates" / "district-report.docx"
+
+
+def _sandbox() -> SandboxedEnvironment:
+    # an uploaded template is user code: its tags may read the context, never Python internals (os, __globals__)
+    return SandboxedEnvironment(autoescape=True)
 
 
 def _open(source) -> DocxTemplate:
@@ -25,7 +32,9 @@ def render(context: dict, charts: dict[str, bytes], template=None) -> bytes:
     doc = _open(template or DEFAULT_TEMPLATE)
     images = {name: InlineImage(doc, io.BytesIO(png), width=Mm(160)) for name, png in charts.items()}
     try:
-        doc.render({**context, **images}, autoescape=True)
+        doc.render({**context, **images}, jinja_env=_sandbox())
+    except SecurityError as exc:
+        raise ValidationError(_("月报模板无法填写：模板中含有不允许的操作（%(detail)s）") % {"detail": exc})
     except Exception as exc:  # jinja2 errors name the tag that failed; say which template it was
         raise ValidationError(f"月报模板无法填写：{exc.__class__.__name__}: {exc}（请对照 reports/README.md 的占位符检查模板）")
     out = io.BytesIO()
@@ -44,8 +53,10 @@ def check_template(upload):
         upload.seek(0)
         doc = DocxTemplate(io.BytesIO(upload.read()))
         upload.seek(0)
-        doc.render(sample_context(), autoescape=True)
+        doc.render(sample_context(), jinja_env=_sandbox())
     except ValidationError:
         raise
+    except SecurityError as exc:
+        raise ValidationError(_("月报模板无法使用：模板中含有不允许的操作（%(detail)s），占位符只能读取月报数据") % {"detail": exc})
     except Exception as exc:
         raise ValidationError(f"月报模板无法使用：{exc.__class__.__name__}: {exc}")

@@ -63,8 +63,8 @@ def department(name_or_code):
 
 
 def credit_code() -> str:
-    # "93…QX" keeps test codes apart from any demo data; the check character is computed.
-    return make_credit_code(f"93120116QX{next(_seq):07d}")
+    # "93…Q" keeps test codes apart from any demo data; the check character is computed.
+    return make_credit_code(f"93120116Q{next(_seq):07d}")
 
 
 def make_enterprise(name=None, jurisdiction_code=STREET_A, kind="user", **fields):

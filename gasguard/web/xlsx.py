@@ -8,6 +8,8 @@ from datetime import date, datetime
 
 import xlsxwriter
 
+from gasguard.utilities.spreadsheet import is_formula_like
+
 # Characters XML 1.0 does not allow; XlsxWriter would write them and the file would not open.
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -25,6 +27,7 @@ class SheetWriter:
         self.bold = self.book.add_format({"bold": True})
         self.day = self.book.add_format({"num_format": "yyyy-mm-dd"})
         self.moment = self.book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+        self.text = self.book.add_format({"quote_prefix": True})  # a formula-like string stays text when edited
         self.line = -1
 
     def __enter__(self):
@@ -36,7 +39,7 @@ class SheetWriter:
     def header(self, titles):
         self.line += 1
         for col, title in enumerate(titles):
-            self.sheet.write_string(self.line, col, str(title), self.bold)
+            self.sheet.write_string(self.line, col, str(title), self.bold)  # our own titles
         self.sheet.freeze_panes(1, 0)
 
     def row(self, values):
@@ -46,7 +49,8 @@ class SheetWriter:
             if v is None or v == "":
                 continue
             if isinstance(v, str):
-                sheet.write_string(n, col, _ILLEGAL.sub("", v) if _ILLEGAL.search(v) else v)
+                v = _ILLEGAL.sub("", v) if _ILLEGAL.search(v) else v
+                sheet.write_string(n, col, v, self.text if is_formula_like(v) else None)
             elif isinstance(v, datetime):
                 sheet.write_datetime(n, col, v, self.moment)
             elif isinstance(v, date):

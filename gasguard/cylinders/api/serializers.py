@@ -54,7 +54,6 @@ class StatusChangeSerializer(serializers.Serializer):
 class PeriodicInspectionSerializer(serializers.Serializer):
     inspected_on = serializers.DateField()
     passed = serializers.BooleanField()
-    agency = serializers.CharField()
     report_number = serializers.CharField(required=False, allow_blank=True, default="")
     extend_life = serializers.BooleanField(required=False, default=False)
 

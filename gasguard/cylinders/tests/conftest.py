@@ -15,3 +15,9 @@ def gas(personas):
 def rival(personas):
     """Another licensed company, of 杭州道街道."""
     return helpers.gas_company("杭州道液化气有限公司", testing.STREET_B)
+
+
+@pytest.fixture
+def agency(personas):
+    """A cylinder inspection agency's account."""
+    return helpers.agency_user()

@@ -28,7 +28,8 @@ class GasCompany:
 
 
 def id_number(seq=None) -> str:
-    body = f"1201071990{(seq or next(_seq)) % 10000:04d}123"
+    born = date(1960, 1, 1) + timedelta(days=(seq or next(_seq)) % 10000)  # a real date, distinct for each seq
+    body = f"120107{born:%Y%m%d}123"
     return body + id_number_check_char(body)
 
 
@@ -105,3 +106,9 @@ def deliver(co: GasCompany, sale, **overrides):
 
 def past(days) -> date:
     return clock.today() - timedelta(days=days)
+
+
+def agency_user(name="天津市特种设备检验所"):
+    """An account of a cylinder inspection agency (the only one that records periodic inspections)."""
+    agency = testing.make_enterprise(name, testing.STREET_A, kind="inspection_agency")
+    return testing.make_user("agency", enterprise=agency, full_name="检验员何平")

@@ -69,18 +69,16 @@ def test_a_scrapped_cylinders_code_is_retired_for_good(gas, personas):
         services.change_status(helpers.cylinder(gas), to_status="seized", reason="x", by=gas.user)
 
 
-def test_the_service_life_is_extended_to_twelve_years_only_after_a_passed_inspection(gas):
+def test_the_service_life_is_extended_to_twelve_years_only_after_a_passed_inspection(gas, agency):
     made = clock.today() - timedelta(days=365 * 7 + 100)
     cyl = helpers.cylinder(gas, manufactured_on=made, last_inspected_on=clock.today() - timedelta(days=100))
     with pytest.raises(ValidationError):
-        services.record_periodic_inspection(cyl, inspected_on=clock.today(), passed=False, agency="检验所",
-                                            by=gas.user, extend_life=True)
-    services.record_periodic_inspection(cyl, inspected_on=clock.today(), passed=True, agency="检验所",
-                                        by=gas.user, extend_life=True)
+        services.record_periodic_inspection(cyl, inspected_on=clock.today(), passed=False, by=agency, extend_life=True)
+    services.record_periodic_inspection(cyl, inspected_on=clock.today(), passed=True, by=agency, extend_life=True)
     cyl.refresh_from_db()
     assert cyl.life_extended and cyl.service_life_ends == services.add_years(made, 12)
     assert cyl.next_inspection_due == services.add_years(clock.today(), 4)
-    services.record_periodic_inspection(cyl, inspected_on=clock.today(), passed=False, agency="检验所", by=gas.user)
+    services.record_periodic_inspection(cyl, inspected_on=clock.today(), passed=False, by=agency)
     cyl.refresh_from_db()
     assert cyl.status == "scrapped"
 

@@ -14,7 +14,7 @@ def test_the_public_page_shows_the_cylinder_and_no_personal_data(client, gas, pe
     helpers.fill(gas, cyl, weight="14.2")
     buyer = helpers.person(gas, name="赵六")
     helpers.sell(gas, buyer, [cyl])
-    page = client.get(f"/cylinders/scan/{cyl.code}/")
+    page = client.get(labels.scan_url(cyl.code))
     html = page.content.decode()
     assert page.status_code == 200
     for text in ("滨海燃气有限公司", "14.20", "可以使用", f"{cyl.next_inspection_due:%Y-%m-%d}"):
@@ -29,7 +29,7 @@ def test_an_unfit_cylinder_reads_as_not_for_use(client, gas, personas):
     cyl = helpers.cylinder(gas)
     from gasguard.cylinders import services
     services.change_status(cyl, to_status="seized", reason="x", by=personas.office)
-    assert "不能使用" in client.get(f"/cylinders/scan/{cyl.code}/").content.decode()
+    assert "不能使用" in client.get(labels.scan_url(cyl.code)).content.decode()
 
 
 def test_labels_print_as_an_a4_pdf_sheet(client, gas):
@@ -37,4 +37,6 @@ def test_labels_print_as_an_a4_pdf_sheet(client, gas):
     assert client.login(username=gas.user.username, password="gasguard-test")
     response = client.get("/cylinders/labels.pdf", {"codes": ",".join(c.code for c in cylinders[:2])})
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
-    assert labels.scan_url(cylinders[0].code, "https://gas.example/").endswith(f"/cylinders/scan/{cylinders[0].code}/")
+    code = cylinders[0].code
+    assert labels.scan_url(code, "https://gas.example/") == \
+        f"https://gas.example/cylinders/scan/{code}/{labels.scan_token(code)}/"

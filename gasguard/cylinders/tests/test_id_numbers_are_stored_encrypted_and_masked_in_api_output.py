@@ -11,7 +11,7 @@ from . import helpers
 
 pytestmark = pytest.mark.django_db
 
-NUMBER = helpers.id_number(4321)  # 120107199043211​23 + check digit
+NUMBER = helpers.id_number(4321)  # 120107 + a birth date + 123 + check digit
 
 
 def register(client, number=NUMBER):

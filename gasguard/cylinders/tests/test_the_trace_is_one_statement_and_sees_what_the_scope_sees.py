@@ -27,11 +27,11 @@ def queries(fn):
 
 
 @pytest.fixture
-def lived(gas, personas):
+def lived(gas, personas, agency):
     """A cylinder with every kind of event: a periodic inspection, a fill, a sale with a failed delivery check (a
     hazard), a return, a seizure."""
     cyl = helpers.cylinder(gas)
-    services.record_periodic_inspection(cyl, inspected_on=clock.today(), passed=True, agency="市特检院", by=gas.user)
+    services.record_periodic_inspection(cyl, inspected_on=clock.today(), passed=True, by=agency)
     helpers.fill(gas, cyl, weight="14.5")
     sale = helpers.sell(gas, helpers.business(gas, personas.site_a), [cyl])
     delivery = helpers.deliver(gas, sale, hose_length_m="2.6")
@@ -51,7 +51,7 @@ def test_every_kind_of_event_in_one_statement_with_the_orms_types(lived, persona
     assert all(isinstance(e["at"], datetime) and e["at"].tzinfo is not None for e in events)
     assert [e["at"] for e in events] == sorted(e["at"] for e in events)
     by_kind = {e["kind"]: e for e in events}
-    assert by_kind["inspection"]["inspected_on"] == clock.today() and by_kind["inspection"]["agency"] == "市特检院"
+    assert by_kind["inspection"]["inspected_on"] == clock.today() and by_kind["inspection"]["agency"] == "天津市特种设备检验所"
     assert by_kind["inspection"]["title"] == "定期检验合格" and by_kind["inspection"]["extended_life"] is False
     assert by_kind["gate_check"]["allowed"] is True and by_kind["gate_check"]["reasons"] == []
     assert by_kind["filling"]["net_weight_kg"] == "14.50" and by_kind["filling"]["post_checks_passed"] is True

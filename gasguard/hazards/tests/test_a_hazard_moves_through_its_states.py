@@ -44,7 +44,7 @@ def test_start_takes_an_open_hazard_into_rectification(personas):
 def test_control_records_measures_and_a_new_deadline(personas):
     hazard = register_hazard(personas.site_a, personas.inspector)
     later = clock.today() + timedelta(days=40)
-    hazard = services.control(hazard, measures="关闭气瓶角阀，暂停使用该灶具", deadline=later, by=personas.street_a)
+    hazard = services.control(hazard, measures="关闭气瓶角阀，暂停使用该灶具", deadline=later, by=personas.fire)  # past the item's 15 days: the lead unit
     hazard = Hazard.objects.get(pk=hazard.pk)
     assert hazard.state == "controlled"
     assert hazard.control_measures == "关闭气瓶角阀，暂停使用该灶具"

@@ -13,7 +13,7 @@ def test_an_overdue_hazard_is_escalated_once(personas):
     soon = clock.today() + timedelta(days=3)
     overdue_a = register_hazard(personas.site_a, personas.inspector, deadline=soon)
     overdue_b = register_hazard(personas.site_b, personas.office, DOUBLE_PHASE, deadline=soon)
-    not_yet = register_hazard(personas.site_a, personas.inspector, deadline=soon + timedelta(days=30))
+    not_yet = register_hazard(personas.site_a, personas.office, deadline=soon + timedelta(days=30))
     closed = register_hazard(personas.site_a, personas.inspector, deadline=soon)
     services.verify(services.submit(services.start_rectification(closed, by=personas.enterprise),
                                     by=personas.enterprise, note="改好了", photos=[png_upload()]),

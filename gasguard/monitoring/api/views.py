@@ -2,6 +2,7 @@
 alarms in their scope and move alarms through their life; the office reads dead letters and edits rules."""
 from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -11,6 +12,7 @@ from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from gasguard.org.choices import Role
@@ -25,19 +27,67 @@ from ..models import Alarm, AlarmRule, DeadLetter, Device, Notification, Reading
 from . import serializers as s
 
 
+class ReadingsThrottle(AnonRateThrottle):
+    """Requests per client address (MONITORING_HTTP_RATE)."""
+
+    scope = "device_readings"
+
+    def get_rate(self):
+        return settings.MONITORING_HTTP_RATE
+
+
+class DeadLetterThrottle(ReadingsThrottle):
+    """Requests that end as dead letters, per client address (MONITORING_HTTP_DEAD_LETTER_RATE): only failures
+    count, so devices that report correctly are never slowed by a neighbour's bad ones."""
+
+    scope = "device_dead_letters"
+
+    def get_rate(self):
+        return settings.MONITORING_HTTP_DEAD_LETTER_RATE
+
+    def spent(self, request, view) -> bool:
+        # allow_request() without recording this request (DRF's throttle records every request it lets through)
+        self.key = self.get_cache_key(request, view)
+        self.history = self.cache.get(self.key, [])
+        self.now = self.timer()
+        self.history = [t for t in self.history if t > self.now - self.duration]
+        return len(self.history) >= self.num_requests
+
+    def record(self):
+        self.history.insert(0, self.now)
+        self.cache.set(self.key, self.history, self.duration)
+
+
 class ReadingsView(APIView):
     """POST the same JSON as over MQTT. The device is named by "device" in the body or the X-Device-Code header;
     its secret by "secret" in the body or the X-Device-Secret header."""
 
     authentication_classes = []
     permission_classes = [permissions.AllowAny]
+    throttle_classes = [ReadingsThrottle]
 
     @extend_schema(request=None, responses={202: None}, summary="设备上报读数（与 MQTT 报文相同）")
     def post(self, request):
+        limit = settings.MONITORING_HTTP_MAX_BODY_BYTES
+        size = int(request.headers.get("Content-Length") or 0)
+        if size > limit:  # refused before the body is read: nothing is kept
+            return Response({"error": _("报文过大：%(size)d 字节，上限 %(limit)d 字节") % {"size": size, "limit": limit}},
+                            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+        failures = DeadLetterThrottle()
+        if failures.spent(request, self):
+            return Response({"error": _("该地址近期上报失败过多，请稍后再试（检查设备编码和密钥）")},
+                            status=status.HTTP_429_TOO_MANY_REQUESTS,
+                            headers={"Retry-After": str(int(failures.duration))})
         body = request.body
+        if len(body) > limit:  # a body without (or with a false) Content-Length
+            return Response({"error": _("报文过大：%(size)d 字节，上限 %(limit)d 字节") % {"size": len(body),
+                                                                                   "limit": limit}},
+                            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
         msg = Message(payload=body, device_code=request.headers.get("X-Device-Code", ""),
                       secret=request.headers.get("X-Device-Secret"), source="http", topic=request.path)
         result = ingest([msg])
+        if result.dead_letters:
+            failures.record()
         answer = {"readings": result.readings, "stored": result.stored, "duplicates": result.duplicates,
                   "dead_letters": result.dead_letters, "alarms_raised": result.alarms_raised}
         if result.rejected:

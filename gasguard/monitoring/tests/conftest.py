@@ -5,6 +5,7 @@ import uuid
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 
 from gasguard.monitoring import ingest
 from gasguard.monitoring.mqtt import broker_address
@@ -13,8 +14,10 @@ from gasguard.monitoring.mqtt import broker_address
 @pytest.fixture(autouse=True)
 def _fresh_caches():
     ingest.reset_caches()
+    cache.clear()  # the HTTP endpoint's throttles count per address in Django's cache
     yield
     ingest.reset_caches()
+    cache.clear()
 
 
 @pytest.fixture(scope="session")
