@@ -9,8 +9,7 @@ from django.db import transaction
 from openpyxl import Workbook, load_workbook
 
 from gasguard.audit import services as audit
-from gasguard.utilities import xlsxlimits
-from gasguard.utilities import spreadsheet
+from gasguard.utilities import spreadsheet, xlsxlimits
 
 from . import services
 

@@ -32,8 +32,15 @@ from gasguard.utilities import jsonbody, uploads
 
 from .. import codes, services, trace
 from ..models import Customer, Cylinder, Delivery, Filling, Sale, Worker
-from ..scope import (customer_q, cylinder_q, is_inspection_agency, sale_q, sees_notice, station_record_q,
-                     with_customer_in_scope)
+from ..scope import (
+    customer_q,
+    cylinder_q,
+    is_inspection_agency,
+    sale_q,
+    sees_notice,
+    station_record_q,
+    with_customer_in_scope,
+)
 from . import serializers as s
 from .auth import CachedTokenAuthentication
 
