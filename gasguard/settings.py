@@ -158,6 +158,18 @@ MAP_ZOOM = 10
 LOOKBACK_SAMPLE_RATE = float(os.environ.get("LOOKBACK_SAMPLE_RATE", "0.1"))
 LOOKBACK_MIN_SAMPLE = int(os.environ.get("LOOKBACK_MIN_SAMPLE", "5"))
 
+# Audit chain (gasguard/audit) and backups. Each record is chained with HMAC-SHA256 under AUDIT_HMAC_KEY, kept
+# outside the database: PRODUCTION MUST SET IT (`check --deploy` says so) and keep it with the backups' keys; empty
+# (development, tests): a random key made once in DATA_DIR/audit-hmac.key. Changing it breaks `audit verify`.
+AUDIT_HMAC_KEY = os.environ.get("AUDIT_HMAC_KEY", "")
+AUDIT_HMAC_KEY_FILE = DATA_DIR / "audit-hmac.key"
+# The chain's head is appended here daily (job audit_anchor, `gasguard audit anchor`), never rewritten; keep it on
+# other storage than the database (another host, append-only mount) for `gasguard audit verify --anchor`.
+AUDIT_ANCHOR_FILE = Path(os.environ.get("AUDIT_ANCHOR_FILE", DATA_DIR / "audit-anchor.jsonl"))
+# Where `gasguard backup`/`restore` find pg_dump and pg_restore; empty: /usr/lib/postgresql/<server's major>/bin,
+# then PATH (pg_dump must be at least the server's version).
+BACKUP_PG_BIN_DIR = os.environ.get("BACKUP_PG_BIN_DIR", "")
+
 # Cylinders (一瓶一码): periodic inspection every 4 years (GB/T 8334); design service life 8 years, extendable to 12
 # only after a passed inspection (GB 5842); a gate check opens the way for one filling within this many minutes.
 CYLINDER_INSPECTION_PERIOD_YEARS = int(os.environ.get("CYLINDER_INSPECTION_PERIOD_YEARS", "4"))
