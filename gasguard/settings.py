@@ -76,6 +76,10 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'gasguard.sqlite3'}"),
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        # A kept connection is checked (SELECT 1) before a request's or a job's first query reuses it: after a
+        # database restart the first request gets a new connection instead of a 500. CONN_HEALTH_CHECKS=0 saves
+        # that round trip where restarts are handled otherwise.
+        conn_health_checks=os.environ.get("CONN_HEALTH_CHECKS", "1") == "1",
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
