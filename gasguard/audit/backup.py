@@ -217,20 +217,18 @@ def _restore_sqlite(copy: Path):
 
 
 def _restore_media(tar_path: Path) -> int:
+    """Extract media/… into MEDIA_ROOT; every entry is checked before the first is written (nothing outside
+    media/, no file already there), so a refused archive leaves MEDIA_ROOT as it was."""
     media = Path(settings.MEDIA_ROOT)
-    media.mkdir(parents=True, exist_ok=True)
-    n = 0
     with tarfile.open(tar_path) as tar:
-        for member in tar.getmembers():
-            if not (member.name == "media" or member.name.startswith("media/")):
+        members = [m for m in tar.getmembers() if m.name != "media"]
+        for member in members:
+            if not member.name.startswith("media/"):
                 raise BackupError(f"media.tar 中有不属于 media/ 的条目：{member.name}")
-            if member.name == "media":
-                continue
             member.name = member.name[len("media/"):]
-            target = media / member.name
-            if member.isfile() and target.exists():
-                raise BackupError(f"MEDIA_ROOT 中已有同名文件，不覆盖：{target}")
-            # filter="data": no absolute paths, no links out of MEDIA_ROOT, no device files.
-            tar.extract(member, media, filter="data")
-            n += member.isfile()
-    return n
+            if member.isfile() and (media / member.name).exists():
+                raise BackupError(f"MEDIA_ROOT 中已有同名文件，不覆盖：{media / member.name}")
+        media.mkdir(parents=True, exist_ok=True)
+        # filter="data": no absolute paths, no links out of MEDIA_ROOT, no device files.
+        tar.extractall(media, members=members, filter="data")
+    return sum(1 for m in members if m.isfile())

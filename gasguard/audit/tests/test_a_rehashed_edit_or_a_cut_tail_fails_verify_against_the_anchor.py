@@ -3,10 +3,12 @@ an edit re-hashed forward with plain SHA-256 fails `audit verify`; a cut tail wi
 `audit verify --anchor`, naming the missing records; so does a chain rewritten by someone who holds the key; a
 clean chain passes; the anchor file only grows."""
 import hashlib
+import importlib
 import json
 import os
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.checks import run_checks
 from django.core.management import CommandError, call_command
 from django.test import override_settings
@@ -122,8 +124,11 @@ def test_a_damaged_anchor_file_is_named_by_line(trail, anchor_file):
 def test_a_legacy_chain_is_rekeyed_once_and_a_broken_one_is_refused(trail):
     rehash_forward(trail, 0, plain_sha256)            # as the chain was before it was keyed
     assert not audit.verify().ok
-    assert audit.rekey_legacy() == len(trail)
+    migration = importlib.import_module("gasguard.audit.migrations.0003_rekey_chain_with_hmac")
+    migration.rekey(django_apps, None)                # what `migrate` runs, once
     assert audit.verify().ok
+    rehash_forward(trail, 0, plain_sha256)
+    assert audit.rekey_legacy() == len(trail)
     rehash_forward(trail, 0, plain_sha256)
     victim = AuditRecord.objects.order_by("id")[3]
     AuditRecord.objects.filter(pk=victim.pk).update(data=victim.data + " ")
