@@ -23,12 +23,15 @@ def _test_settings():
     """Evidence photos (and static files) go to temporary folders; passwords hash fast (the real hasher is deliberately slow)."""
     media = tempfile.mkdtemp(prefix="gasguard-test-media-")
     static = tempfile.mkdtemp(prefix="gasguard-test-static-")  # an existing STATIC_ROOT keeps WhiteNoise quiet
+    anchors = tempfile.mkdtemp(prefix="gasguard-test-anchor-")  # the audit anchor job appends here, not to var/
     # The token cache's listener thread holds a connection of its own: only the test that checks it starts it.
     with override_settings(MEDIA_ROOT=media, STATIC_ROOT=static, CYLINDERS_TOKEN_CACHE_LISTEN=False,
+                           AUDIT_ANCHOR_FILE=f"{anchors}/audit-anchor.jsonl",
                            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         yield
     shutil.rmtree(media, ignore_errors=True)
     shutil.rmtree(static, ignore_errors=True)
+    shutil.rmtree(anchors, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")

@@ -96,6 +96,10 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'gasguard.sqlite3'}"),
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        # A kept connection is checked (SELECT 1) before a request's or a job's first query reuses it: after a
+        # database restart the first request gets a new connection instead of a 500. CONN_HEALTH_CHECKS=0 saves
+        # that round trip where restarts are handled otherwise.
+        conn_health_checks=os.environ.get("CONN_HEALTH_CHECKS", "1") == "1",
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -250,6 +254,18 @@ LOOKBACK_MIN_SAMPLE = int(os.environ.get("LOOKBACK_MIN_SAMPLE", "5"))
 # the lead unit (or the office).
 HAZARD_MAX_DEADLINE_DAYS = int(os.environ.get("HAZARD_MAX_DEADLINE_DAYS", "365"))
 HAZARD_DEFAULT_DEADLINE_DAYS = int(os.environ.get("HAZARD_DEFAULT_DEADLINE_DAYS", "15"))
+
+# Audit chain (gasguard/audit) and backups. Each record is chained with HMAC-SHA256 under AUDIT_HMAC_KEY, kept
+# outside the database: PRODUCTION MUST SET IT (`check --deploy` says so) and keep it with the backups' keys; empty
+# (development, tests): a random key made once in DATA_DIR/audit-hmac.key. Changing it breaks `audit verify`.
+AUDIT_HMAC_KEY = os.environ.get("AUDIT_HMAC_KEY", "")
+AUDIT_HMAC_KEY_FILE = DATA_DIR / "audit-hmac.key"
+# The chain's head is appended here daily (job audit_anchor, `gasguard audit anchor`), never rewritten; keep it on
+# other storage than the database (another host, append-only mount) for `gasguard audit verify --anchor`.
+AUDIT_ANCHOR_FILE = Path(os.environ.get("AUDIT_ANCHOR_FILE", DATA_DIR / "audit-anchor.jsonl"))
+# Where `gasguard backup`/`restore` find pg_dump and pg_restore; empty: /usr/lib/postgresql/<server's major>/bin,
+# then PATH (pg_dump must be at least the server's version).
+BACKUP_PG_BIN_DIR = os.environ.get("BACKUP_PG_BIN_DIR", "")
 
 # Cylinders (一瓶一码): periodic inspection every 4 years (GB/T 8334); design service life 8 years, extendable to 12
 # only after a passed inspection (GB 5842); a gate check opens the way for one filling within this many minutes.

@@ -50,6 +50,13 @@ def cylinder_reminders(today: date | None = None) -> dict:
         return {"queued": queued, **send_reminders()}
 
 
+def audit_anchor(today: date | None = None) -> dict:
+    """Daily: the audit chain's head appended to the anchor file (nothing when it has not moved)."""
+    from gasguard.audit.services import anchor
+    entry = anchor()
+    return {"anchored": entry["id"] if entry else None}
+
+
 # name → (function, crontab fields in UTC: huey runs with utc=True; 00:00 UTC is 08:00 in Beijing).
 JOBS = {
     "report_reminders": (report_reminders, {"minute": "0", "hour": "0"}),       # daily 08:00
@@ -57,4 +64,5 @@ JOBS = {
     "draw_lookback": (draw_lookback, {"minute": "10", "hour": "0", "day": "1"}),  # the 1st, 08:10
     "cylinder_reminders": (cylinder_reminders, {"minute": "20", "hour": "0"}),  # daily 08:20
     "district_report": (district_report, {"minute": "0", "hour": "1", "day": "19"}),  # the 19th, 09:00
+    "audit_anchor": (audit_anchor, {"minute": "55", "hour": "15"}),             # daily 23:55
 }

@@ -24,6 +24,7 @@ import time
 from urllib.parse import urlparse
 
 import paho.mqtt.client as mqtt
+import psycopg
 from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connection
 from paho.mqtt.packettypes import PacketTypes
@@ -34,6 +35,10 @@ from .ingest import Message, Result, ingest
 from .ingest import _text as ingest_text
 
 log = logging.getLogger(__name__)
+
+# The database is away (restart, failover): keep the batch unacknowledged and retry. The COPY of readings runs on
+# psycopg's own cursor, whose errors Django does not wrap: a connection cut there is psycopg's OperationalError.
+DATABASE_DOWN = (DatabaseError, psycopg.OperationalError, psycopg.InterfaceError)
 
 
 def broker_address(url: str | None = None) -> tuple[str, int]:
@@ -202,7 +207,7 @@ class Ingester:
             try:
                 result = ingest(messages)
                 break
-            except DatabaseError as exc:
+            except DATABASE_DOWN as exc:
                 # Nothing was acknowledged: keep the batch and try again once the database answers.
                 self.out(f"database error, retrying the batch of {len(batch)}: {exc}")
                 connection.close()
@@ -223,7 +228,7 @@ class Ingester:
         for m in messages:
             try:
                 r = ingest([m])
-            except DatabaseError:
+            except DATABASE_DOWN:
                 raise
             except Exception as err:  # kept as a dead letter with the error, then acknowledged
                 DeadLetter.objects.create(source=m.source, topic=m.topic[:200], device_code=m.device_code[:64],
