@@ -165,7 +165,8 @@ def register_hazard(site, by, item_code=HOSE, *, deadline=None, **kwargs):
     kwargs.setdefault("responsible_person", "王整改")
     kwargs.setdefault("description", item.text)
     return services.register(site=site, by=by, item=item, severity=item.severity, lead_unit=lead, co_units=co,
-                             deadline=deadline or clock.today() + timedelta(days=item.deadline_days or 1), **kwargs)
+                             deadline=deadline or clock.today() + timedelta(days=1 if item.deadline_days is None else item.deadline_days),
+                             **kwargs)
 
 
 def submit_for_verification(hazard, by):

@@ -23,6 +23,7 @@ from . import scope_world
 pytestmark = pytest.mark.django_db
 
 MONTH = "{month}"
+SCAN_TOKEN = "{scan-token}"  # the label's token for the address's cylinder
 # Pattern name → its kwargs: a record kind of scope_world (filled with each out-of-scope record of that kind) or a
 # constant. Names not here fail test_every_address_is_in_the_matrix.
 ADDRESSES = {
@@ -70,7 +71,8 @@ ADDRESSES = {
     "cylinders": {}, "cylinders_gate": {}, "cylinders_labels": {}, "cylinders_scan": {"code": "cylinder"},
     "cylinders_customer": {"pk": "customer"}, "cylinders_sell": {}, "cylinders_signals": {},
     "cylinders_reminders": {}, "cylinders_deliver": {"pk": "sale"}, "cylinders_station": {"pk": "station"},
-    "cylinders_cylinder": {"code": "cylinder"},
+    "cylinders_cylinder": {"code": "cylinder"}, "cylinders_periodic_inspection": {},
+    "cylinders_scan_token": {"code": "cylinder", "token": SCAN_TOKEN},
     "campaign": {}, "campaign_my_report": {"month": MONTH}, "campaign_report": {"pk": "report"},
     "campaign_report_version": {"pk": "report", "number": 1}, "campaign_tasks": {}, "campaign_task": {"pk": "@task"},
     "campaign_orders": {}, "campaign_order": {"pk": "order"}, "campaign_circulars": {},
@@ -84,8 +86,9 @@ ADDRESSES = {
     "dead_letter_export": {},
 }
 # Addresses anyone may open: they name what they are about (the QR label's page names its cylinder and station).
-PUBLIC = {"login", "logout", "set_language", "schema", "api-docs", "api-cylinders-ping", "cylinders_scan"}
-SHOWS_ITS_OWN = {"cylinders_scan": ("cylinder", "station")}
+PUBLIC = {"login", "logout", "set_language", "schema", "api-docs", "api-cylinders-ping", "cylinders_scan",
+          "cylinders_scan_token"}
+SHOWS_ITS_OWN = {"cylinders_scan": ("cylinder", "station"), "cylinders_scan_token": ("cylinder", "station")}
 # A stream that would last: asked to replay everything and end at once.
 STREAMS = {"alarm-stream": "?after=0&timeout=0"}
 REFUSED = {302, 401, 403, 404, 405}
@@ -252,6 +255,9 @@ def fill(world, name, kwargs, record=None) -> dict:
     for kwarg, value in kwargs.items():
         if value == MONTH:
             out[kwarg] = _month()
+        elif value == SCAN_TOKEN:
+            from gasguard.cylinders.labels import scan_token
+            out[kwarg] = scan_token(record.obj.code)
         elif isinstance(value, str) and value.startswith("@"):
             row = shared[value].objects.order_by("pk").first()
             out[kwarg] = row.pk if row else 1

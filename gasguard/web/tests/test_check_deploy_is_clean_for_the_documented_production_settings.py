@@ -1,5 +1,5 @@
 """`gasguard check --deploy` reports nothing for the production settings of README 生产部署: DEBUG=0, its own
-SECRET_KEY and PII_KEYS, ALLOWED_HOSTS, HTTPS behind a proxy that sets X-Forwarded-Proto (HSTS, secure cookies,
+SECRET_KEY, PII_KEYS and AUDIT_HMAC_KEY, ALLOWED_HOSTS, HTTPS behind a proxy that sets X-Forwarded-Proto (HSTS, secure cookies,
 redirect to https are then on by default). The same check without the proxy's settings still is clean."""
 import os
 import subprocess
@@ -9,6 +9,7 @@ PRODUCTION = {
     "DEBUG": "0",
     "SECRET_KEY": "q3R-8vZ_pL2mN7xW9tY4bC6dF1hJ5kS0aE-gU8iO2rT7yQ4wV9zX3cB6nM1lK5jH",
     "PII_KEYS": "dGVzdHMtb25seS1waWkta2V5LTAxMjM0NTY3ODlhYmM=",
+    "AUDIT_HMAC_KEY": "4f1c2a9e7b6d5c3a8e0f1b2c3d4e5f60718293a4b5c6d7e8f9a0b1c2d3e4f5a6",
     "ALLOWED_HOSTS": "gas.example.gov.cn",
     "SECURE_PROXY_SSL_HEADER": "X-Forwarded-Proto",
     "TRUSTED_PROXY_COUNT": "1",
@@ -18,7 +19,7 @@ PRODUCTION = {
 def check_deploy(tmp_path, **env):
     # the tests' own environment (HTTPS=0, GASGUARD_DEV, …) is not production's
     base = {k: v for k, v in os.environ.items()
-            if not k.startswith(("SECURE_", "SESSION_", "HTTPS", "GASGUARD_DEV", "DEBUG", "SECRET_KEY", "PII_KEYS",
+            if not k.startswith(("SECURE_", "SESSION_", "HTTPS", "GASGUARD_DEV", "DEBUG", "SECRET_KEY", "PII_KEYS", "AUDIT_",
                                  "DJANGO_ALLOW_ASYNC_UNSAFE"))}
     return subprocess.run([sys.executable, "-m", "gasguard.manage", "check", "--deploy", "--fail-level", "WARNING"],
                           text=True, capture_output=True, timeout=120,
@@ -36,3 +37,9 @@ def test_the_development_settings_are_what_check_deploy_warns_of(tmp_path):
     result = check_deploy(tmp_path, **{**PRODUCTION, "DEBUG": "1", "HTTPS": "0"})
     assert result.returncode != 0
     assert all(f"security.{w}" in result.stderr for w in ("W018", "W004", "W008", "W012", "W016")), result.stderr
+
+
+def test_without_the_audit_key_check_deploy_says_so(tmp_path):
+    env = {k: v for k, v in PRODUCTION.items() if k != "AUDIT_HMAC_KEY"}
+    result = check_deploy(tmp_path, **env)
+    assert result.returncode != 0 and "gasguard.audit.E001" in result.stderr, result.stdout + result.stderr
