@@ -275,15 +275,14 @@ async def _drive(port, requests, seconds, connections, keep_alive=True, offset=0
     return latencies, statuses, time.perf_counter() - started
 
 
-def _percentiles(samples: list[float]) -> dict:
+def _percentiles(samples: list[float], points=(50, 90, 99), digits=2) -> dict:
+    """n, the given percentiles (p50_ms …), max and mean of millisecond samples; {"n": 0} without any."""
     if not samples:
         return {"n": 0}
     s = sorted(samples)
-
-    def q(p):
-        return round(s[min(len(s) - 1, int(p * len(s)))], 2)
-    return {"n": len(s), "p50_ms": q(0.50), "p90_ms": q(0.90), "p99_ms": q(0.99), "max_ms": round(s[-1], 2),
-            "mean_ms": round(statistics.fmean(s), 2)}
+    out = {"n": len(s)}
+    out.update({f"p{p}_ms": round(s[min(len(s) - 1, int(p / 100 * len(s)))], digits) for p in points})
+    return {**out, "max_ms": round(s[-1], digits), "mean_ms": round(statistics.fmean(s), digits)}
 
 
 class Server:

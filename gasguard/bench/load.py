@@ -214,13 +214,7 @@ def _request_type(path: str, status: str) -> str:
 
 
 def _quantiles(samples: list[float]) -> dict:
-    if not samples:
-        return {"n": 0}
-    s = sorted(samples)
-
-    def q(p):
-        return round(s[min(len(s) - 1, int(p * len(s)))], 1)
-    return {"n": len(s), "p50_ms": q(0.50), "p95_ms": q(0.95), "p99_ms": q(0.99)}
+    return gate._percentiles(samples, points=(50, 95, 99), digits=1)
 
 
 def server_times(server, since: int) -> dict:
