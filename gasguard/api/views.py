@@ -28,8 +28,6 @@ from gasguard.org.models import Department, Enterprise, Jurisdiction
 from gasguard.org.scope import (
     NOTHING,
     can_manage_master_data,
-    hazard_q,
-    inspection_q,
     may_link_enterprise,
     site_q,
 )
@@ -175,8 +173,8 @@ class InspectionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         user = self.request.user
         # An inspection names only the hazards the user may see by themselves (a department's inspection may
         # find hazards another department leads).
-        return (Inspection.objects.filter(inspection_q(user)).select_related("inspector")
-                .prefetch_related("items__item", Prefetch("hazards", Hazard.objects.filter(hazard_q(user))),
+        return (Inspection.objects.visible_to(user).select_related("inspector")
+                .prefetch_related("items__item", Prefetch("hazards", Hazard.objects.visible_to(user)),
                                   "departments_present")
                 .order_by("-inspected_at"))
 
@@ -243,7 +241,7 @@ class HazardViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["found_at", "deadline", "severity", "state", "id"]
 
     def get_queryset(self):
-        qs = (Hazard.objects.filter(hazard_q(self.request.user)).select_related("lead_unit", "item")
+        qs = (Hazard.objects.visible_to(self.request.user).select_related("lead_unit", "item")
               .prefetch_related("co_units").order_by("-found_at", "-id"))
         if self.action == "retrieve":
             qs = qs.prefetch_related(Prefetch("events", HazardEvent.objects.select_related("actor")
@@ -338,7 +336,7 @@ class LookBackViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["month", "result", "hazard"]
 
     def get_queryset(self):
-        visible = Hazard.objects.filter(hazard_q(self.request.user)).values("pk")
+        visible = Hazard.objects.visible_to(self.request.user).values("pk")
         return LookBack.objects.filter(hazard__in=visible).select_related("hazard").order_by("-drawn_at", "id")
 
     @extend_schema(request=s.LookBackRecordSerializer, responses=s.LookBackSerializer)

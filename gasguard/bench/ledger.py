@@ -726,7 +726,6 @@ class Measurer:
 
     def run(self, *, export_targets=EXPORT_TARGETS, verify_export=False) -> dict:
         from gasguard.hazards.models import Hazard
-        from gasguard.org.scope import hazard_q
 
         out = {"repeats": self.repeats, "warmup": self.warmup, "street_user_scope": self.street,
                "loadavg_start": [round(x, 2) for x in os.getloadavg()]}
@@ -754,8 +753,8 @@ class Measurer:
         self.log("hazard pages…")
         lo, hi = _hazard_id_range()
         out["hazard_page"] = self.time_url("office", lambda: f"/hazards/{self.rng.randint(lo, hi)}/")
-        street_ids = list(Hazard.objects.filter(hazard_q(self.street_user),
-                                                pk__in=self.rng.sample(range(lo, hi + 1), min(hi - lo + 1, 3000)))
+        sample = self.rng.sample(range(lo, hi + 1), min(hi - lo + 1, 3000))
+        street_ids = list(Hazard.objects.visible_to(self.street_user).filter(pk__in=sample)
                           .values_list("pk", flat=True)) or [lo]
         out["hazard_page_street"] = self.time_url("street", lambda: f"/hazards/{self.rng.choice(street_ids)}/")
         out["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
@@ -836,9 +835,8 @@ def _rows(user, query: str) -> int:
 
     from gasguard.hazards.filtersets import HazardFilter
     from gasguard.hazards.models import Hazard
-    from gasguard.org.scope import hazard_q
 
-    base = Hazard.objects.filter(hazard_q(user))
+    base = Hazard.objects.visible_to(user)
     f = HazardFilter(QueryDict(query) or None, queryset=base)
     return (f.qs if f.is_bound and f.is_valid() else base).count()
 

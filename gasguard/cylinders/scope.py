@@ -88,7 +88,7 @@ def station_record_q(user) -> Q:
 
 def sees_notice(user, delivery) -> bool:
     """A delivery's rectification notice names its hazards: the seller who issued it reads it; anyone else who sees
-    the sale reads it only if each hazard it names is in their scope (org.scope.hazard_q)."""
+    the sale reads it only if each hazard it names is in their scope (Hazard.objects.visible_to)."""
     from gasguard.hazards.models import Hazard
 
     if user.is_authenticated and user.role == Role.ENTERPRISE and user.enterprise_id == delivery.sale.seller_id:

@@ -157,7 +157,7 @@ def _hidden(at, kind):
 
 
 def _visible_hazards(user, rows) -> set:
-    """The hazards among `rows` (id, enterprise, area path) that org.scope.hazard_q() lets the user see: decided
+    """The hazards among `rows` (id, enterprise, area path) that Hazard.objects.visible_to() lets the user see: decided
     here for the office, an enterprise and a street (what the rows carry); asked of the ledger for the others."""
     if not rows:
         return set()
@@ -174,7 +174,7 @@ def _visible_hazards(user, rows) -> set:
 def cylinder_trace(cylinder, user) -> list[dict]:
     """Registration, status decisions, periodic inspections, gate checks, fillings, sales, deliveries with their
     safety checks and hazards, returns: one list in time order. Each station record, sale, delivery, return and
-    hazard is shown only if `user` may see it by itself (cylinders.scope, org.scope.hazard_q); any other is a
+    hazard is shown only if `user` may see it by itself (cylinders.scope, Hazard.objects.visible_to); any other is a
     placeholder that keeps its time and kind but names nobody. No personal data beyond the buyer's name."""
     events = [_event(cylinder.registered_at, "registration", "登记建档", owner=str(cylinder.owner),
                      model=cylinder.model, maker=cylinder.maker, maker_serial=cylinder.maker_serial)]

@@ -7,7 +7,6 @@ from django_filters import rest_framework as filters
 from gasguard.catalog.choices import Severity
 from gasguard.org.choices import Role
 from gasguard.org.models import Department, Jurisdiction
-from gasguard.org.scope import hazard_q
 from gasguard.sites.choices import SiteType
 from gasguard.utilities.clock import local_midnight
 
@@ -37,9 +36,9 @@ def subtree_ids(jurisdiction) -> list[int]:
 def area_ids(user) -> list[int] | None:
     """For a jurisdiction (属地) user, the ids of the places in their area; else None.
 
-    org.scope says "the jurisdiction's path starts with the user's": PostgreSQL cannot estimate a prefix join, takes
+    Hazard.visible_q says "the jurisdiction's path starts with the user's": PostgreSQL cannot estimate a prefix join, takes
     a street of 150,000 hazards for a handful, and plans a sort of all of them. The same rule said as a list of ids
-    (the jurisdiction table is small) it estimates right. Mirrors the order of org.scope's rules (test:
+    (the jurisdiction table is small) it estimates right. Mirrors the order of Hazard.visible_q's rules (test:
     test_a_streets_ledger_scope_said_as_ids_is_the_same_scope)."""
     if (user.is_authenticated and not user.is_superuser and user.role == Role.JURISDICTION
             and user.jurisdiction_id):
@@ -48,9 +47,9 @@ def area_ids(user) -> list[int] | None:
 
 
 def visible_q(user) -> Q:
-    """org.scope.hazard_q, with a jurisdiction user's area as ids (see area_ids)."""
+    """Hazard.visible_q, with a jurisdiction user's area as ids (see area_ids)."""
     ids = area_ids(user)
-    return hazard_q(user) if ids is None else Q(jurisdiction_id__in=ids)
+    return Hazard.visible_q(user) if ids is None else Q(jurisdiction_id__in=ids)
 
 
 SORTS = {

@@ -1,11 +1,13 @@
 """The ledger (台账): each hazard with its responsible person, deadline and every signed step."""
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from gasguard.catalog.choices import Disposition, Severity
 from gasguard.catalog.models import CheckItem
 from gasguard.inspections.models import Inspection, InspectionItem
+from gasguard.org.choices import Role
 from gasguard.org.models import Department, Enterprise, Jurisdiction
 from gasguard.sites.models import Site
 from gasguard.utilities import clock
@@ -19,8 +21,8 @@ def today():
 
 class HazardQuerySet(models.QuerySet):
     def visible_to(self, user):
-        from gasguard.org.scope import hazard_q
-        return self.filter(hazard_q(user))
+        """The hazards `user` may see (DESIGN.md, 'Who uses it'): out of them a hazard is simply not found (404)."""
+        return self.filter(Hazard.visible_q(user))
 
     def overdue(self, on=None):
         return self.filter(state__in=OPEN_STATES, deadline__lt=on or today())
@@ -71,6 +73,26 @@ class Hazard(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = HazardQuerySet.as_manager()
+
+    @classmethod
+    def visible_q(cls, user) -> Q:
+        """The rule of visible_to as a condition, for callers that combine it (see hazards.filtersets.visible_q)."""
+        if not user.is_authenticated:
+            return Q(pk__in=[])
+        if user.is_superuser or user.role == Role.OFFICE:
+            return Q()
+        if user.role == Role.ENTERPRISE:
+            return Q(enterprise_id=user.enterprise_id) if user.enterprise_id else Q(pk__in=[])
+        if user.role == Role.JURISDICTION and user.jurisdiction_id:
+            return Q(jurisdiction__path__startswith=user.jurisdiction.path)
+        if user.role == Role.DEPARTMENT and user.department_id:
+            co = cls.co_units.through.objects.filter(department_id=user.department_id).values("hazard_id")
+            # A subquery, not a join, so the list needs no DISTINCT.
+            return Q(lead_unit_id=user.department_id) | Q(pk__in=co)
+        if user.role == Role.INSPECTOR:
+            # What is assigned to them: what they found, what they must rectify, what they verified.
+            return Q(found_by=user) | Q(responsible_user=user) | Q(verified_by=user) | Q(rectified_by=user)
+        return Q(pk__in=[])
 
     class Meta:
         verbose_name = _("隐患")

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from gasguard.audit import services as audit
 from gasguard.org.choices import Role
-from gasguard.org.scope import can_verify, hazard_q
+from gasguard.org.scope import can_verify
 from gasguard.utilities import clock, uploads
 
 from . import tally
@@ -77,7 +77,7 @@ def _check_state(hazard: Hazard, action: Action):
 
 
 def _check_visible(hazard: Hazard, user):
-    if not Hazard.objects.filter(hazard_q(user), pk=hazard.pk).exists():
+    if not Hazard.objects.visible_to(user).filter(pk=hazard.pk).exists():
         raise PermissionDenied("无权处理该隐患")
 
 
@@ -335,7 +335,7 @@ def record_lookback(lookback: LookBack, *, by, rebound: bool, note="", deadline=
 
 def allowed_actions(hazard: Hazard, user) -> list[Action]:
     """The steps `user` may take on `hazard` now: what the hazard page offers. Mirrors the checks of the verbs."""
-    if not Hazard.objects.filter(hazard_q(user), pk=hazard.pk).exists():
+    if not Hazard.objects.visible_to(user).filter(pk=hazard.pk).exists():
         return []
     actions = [a for a in (Action.START, Action.CONTROL, Action.SUBMIT, Action.REASSIGN)
                if hazard.state in ALLOWED[a]]

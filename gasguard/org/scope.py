@@ -31,45 +31,6 @@ def site_q(user) -> Q:
     return NOTHING
 
 
-def hazard_q(user) -> Q:
-    if not user.is_authenticated:
-        return NOTHING
-    if _is_all(user):
-        return Q()
-    if user.role == Role.ENTERPRISE:
-        return Q(enterprise_id=user.enterprise_id) if user.enterprise_id else NOTHING
-    if user.role == Role.JURISDICTION and user.jurisdiction_id:
-        return _area(user, "jurisdiction__")
-    if user.role == Role.DEPARTMENT and user.department_id:
-        from gasguard.hazards.models import Hazard
-        co = Hazard.co_units.through.objects.filter(department_id=user.department_id).values("hazard_id")
-        # A subquery, not a join, so the list needs no DISTINCT.
-        return Q(lead_unit_id=user.department_id) | Q(pk__in=co)
-    if user.role == Role.INSPECTOR:
-        # What is assigned to them: what they found, what they must rectify, what they verified.
-        return Q(found_by=user) | Q(responsible_user=user) | Q(verified_by=user) | Q(rectified_by=user)
-    return NOTHING
-
-
-def inspection_q(user) -> Q:
-    if not user.is_authenticated:
-        return NOTHING
-    if _is_all(user):
-        return Q()
-    if user.role == Role.ENTERPRISE:
-        return Q(site__enterprise_id=user.enterprise_id) if user.enterprise_id else NOTHING
-    if user.role == Role.JURISDICTION and user.jurisdiction_id:
-        return _area(user, "site__jurisdiction__")
-    if user.role == Role.DEPARTMENT and user.department_id:
-        from gasguard.inspections.models import Inspection
-        joint = Inspection.departments_present.through.objects.filter(
-            department_id=user.department_id).values("inspection_id")
-        return Q(department_id=user.department_id) | Q(pk__in=joint)
-    if user.role == Role.INSPECTOR:
-        return Q(inspector=user)
-    return NOTHING
-
-
 def can_see_site(user, site) -> bool:
     from gasguard.sites.models import Site
     return Site.objects.filter(site_q(user), pk=site.pk).exists()

@@ -5,7 +5,6 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.routers import SimpleRouter
 
 from gasguard.hazards.models import Hazard
-from gasguard.org.scope import hazard_q
 
 from . import trace
 
@@ -47,7 +46,7 @@ class TraceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     filterset_class = trace.TraceFilter
 
     def get_queryset(self):
-        return trace.with_people(Hazard.objects.filter(hazard_q(self.request.user)).order_by("-found_at", "-id"))
+        return trace.with_people(Hazard.objects.visible_to(self.request.user).order_by("-found_at", "-id"))
 
 
 router = SimpleRouter()

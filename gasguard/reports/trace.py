@@ -1,7 +1,7 @@
 """责任倒查 (accountability trace): for a hazard or a set of hazards, everyone who inspected, signed, rectified,
 verified and looked back, with times — read from the inspections, the hazards' signed steps and the look-backs.
 
-Who may see what: the set is always cut to the user's ledger scope first (org.scope.hazard_q), so a street sees
+Who may see what: the set is always cut to the user's ledger scope first (Hazard.objects.visible_to), so a street sees
 only the hazards in its area, and with them everyone who acted on those hazards."""
 import io
 from collections import Counter, defaultdict
@@ -18,7 +18,6 @@ from gasguard.hazards.filtersets import HazardFilter
 from gasguard.hazards.models import Hazard, HazardEvent, LookBack
 from gasguard.inspections.models import Inspection
 from gasguard.org.models import Department, User
-from gasguard.org.scope import hazard_q
 from gasguard.utilities import spreadsheet
 
 # What each signed step says about the person's part (谁检查、谁签名、谁负责).
@@ -83,7 +82,7 @@ class TraceFilter(HazardFilter):
 
 def hazards_for(user, params) -> tuple[TraceFilter, object]:
     """The filter form and the filtered hazards, inside `user`'s scope."""
-    base = Hazard.objects.filter(hazard_q(user))
+    base = Hazard.objects.visible_to(user)
     f = TraceFilter(params, queryset=base)
     qs = f.qs if f.is_valid() else base.none()
     return f, qs.order_by("-found_at", "-id")

@@ -131,7 +131,7 @@ def _rule(key, user, obj) -> bool:
     from gasguard.inspections.models import Inspection
     from gasguard.monitoring.models import Alarm, Device
     from gasguard.org.choices import Role
-    from gasguard.org.scope import inspection_q, site_q
+    from gasguard.org.scope import site_q
     from gasguard.sites.models import Site
 
     def has(model, q, pk):
@@ -142,9 +142,9 @@ def _rule(key, user, obj) -> bool:
     if key in ("site", "station"):
         return has(Site, site_q(user), obj.pk)
     if key == "inspection":
-        return has(Inspection, inspection_q(user), obj.pk)
+        return Inspection.objects.visible_to(user).filter(pk=obj.pk).exists()
     if key == "photo":
-        return has(Inspection, inspection_q(user), obj.inspection_id)
+        return Inspection.objects.visible_to(user).filter(pk=obj.inspection_id).exists()
     if key == "lookback":
         return Hazard.objects.visible_to(user).filter(pk=obj.hazard_id).exists()
     if key == "cylinder":

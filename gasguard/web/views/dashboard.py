@@ -19,7 +19,7 @@ from gasguard.hazards.models import Hazard, HazardTally
 from gasguard.inspections.models import Inspection
 from gasguard.org.choices import Role
 from gasguard.org.models import Department, Jurisdiction
-from gasguard.org.scope import inspection_q, site_q
+from gasguard.org.scope import site_q
 from gasguard.sites.models import Site
 from gasguard.utilities import clock
 from gasguard.utilities.clock import local_midnight
@@ -78,7 +78,7 @@ def _from_tally(figures, tally, hazards, today, month_start, since):
 
 def _tally_split(user):
     """(roll-up rows of the user's scope, the Q of the hazards those rows count, whether the scope holds other
-    hazards too), or None where the roll-up cannot speak for the scope. Mirrors org.scope.hazard_q."""
+    hazards too), or None where the roll-up cannot speak for the scope. Mirrors Hazard.visible_q."""
     if user.is_superuser or user.role == Role.OFFICE:
         return Q(), Q(), False
     ids = area_ids(user)
@@ -132,7 +132,7 @@ def dashboard_data(user):
     # and walks every inspection of the area's sites; with ids it reads this month's inspections by date.
     sites = Site.objects.filter(site_q(user) if own_area is None else Q(jurisdiction_id__in=own_area))
     inspections = Inspection.objects.filter(
-        inspection_q(user) if own_area is None else Q(site__jurisdiction_id__in=own_area))
+        Inspection.visible_q(user) if own_area is None else Q(site__jurisdiction_id__in=own_area))
     figures["sites"] = sites.count()
     figures["inspections_month"] = inspections.filter(inspected_at__gte=local_midnight(month_start)).count()
     figures["found_month"] = data.found.get(month_start, 0)

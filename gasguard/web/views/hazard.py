@@ -14,18 +14,18 @@ from gasguard.campaign.services import order_q
 from gasguard.hazards import services
 from gasguard.hazards.choices import Action, LookBackResult
 from gasguard.hazards.models import Hazard, HazardEvent
-from gasguard.org.scope import can_verify, hazard_q
+from gasguard.org.scope import can_verify
 
 
 def _hazard(request, pk):
     user = request.user
-    qs = (Hazard.objects.filter(hazard_q(user))
+    qs = (Hazard.objects.visible_to(user)
           .select_related("site", "jurisdiction", "enterprise", "item", "lead_unit", "found_by", "rectified_by",
                           "verified_by", "inspection", "rebound_of")
           # The hazards and orders it links to, each only if the user may see it by itself.
           .prefetch_related("co_units", Prefetch("events", HazardEvent.objects.select_related("actor")
                                                  .prefetch_related("photos")),
-                            Prefetch("rebounds", Hazard.objects.filter(hazard_q(user))),
+                            Prefetch("rebounds", Hazard.objects.visible_to(user)),
                             Prefetch("supervision_orders", SupervisionOrder.objects.filter(order_q(user)))))
     return get_object_or_404(qs, pk=pk)
 
@@ -43,8 +43,8 @@ def _render(request, hazard, errors=None, form_action=None, status=200):
         "errors": errors or {}, "form_action": form_action, "post": request.POST if errors else {},
         "territorial_unit": hazard.jurisdiction.territorial_unit(),
         # the hazard it rebounded from, if the user may see that one too
-        "rebound_of": hazard.rebound_of if hazard.rebound_of_id and Hazard.objects.filter(
-            hazard_q(request.user), pk=hazard.rebound_of_id).exists() else None,
+        "rebound_of": hazard.rebound_of if hazard.rebound_of_id and Hazard.objects.visible_to(
+            request.user).filter(pk=hazard.rebound_of_id).exists() else None,
     }, status=status)
 
 

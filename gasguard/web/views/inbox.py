@@ -6,12 +6,12 @@ from django.shortcuts import render
 from gasguard.hazards.choices import OPEN_STATES, LookBackResult, State
 from gasguard.hazards.models import Hazard, LookBack
 from gasguard.org.choices import Role
-from gasguard.org.scope import can_verify, hazard_q
+from gasguard.org.scope import can_verify
 from gasguard.utilities import clock
 
 
 def inbox_lists(user):
-    visible = Hazard.objects.filter(hazard_q(user)).select_related("site", "lead_unit")
+    visible = Hazard.objects.visible_to(user).select_related("site", "lead_unit")
     if user.role == Role.ENTERPRISE:
         mine = Q()  # an enterprise rectifies everything of its own
     elif user.role == Role.INSPECTOR:

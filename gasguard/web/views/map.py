@@ -9,7 +9,7 @@ from gasguard.hazards.choices import OPEN_STATES
 from gasguard.hazards.filtersets import HazardFilter
 from gasguard.hazards.models import Hazard
 from gasguard.org.models import Jurisdiction
-from gasguard.org.scope import hazard_q, site_q
+from gasguard.org.scope import site_q
 from gasguard.sites.choices import SiteType
 from gasguard.sites.models import Site
 from gasguard.utilities import clock
@@ -33,7 +33,7 @@ def map_points(request):
     if request.GET.get("site_type"):
         sites = sites.filter(site_type=request.GET["site_type"])
     site_rows = list(sites.values_list("pk", "lat", "lon", "name", "site_type"))
-    hazards = Hazard.objects.filter(hazard_q(user), state__in=OPEN_STATES, site__lat__isnull=False)
+    hazards = Hazard.objects.visible_to(user).filter(state__in=OPEN_STATES, site__lat__isnull=False)
     f = HazardFilter(request.GET, queryset=hazards)
     if f.is_valid():
         hazards = f.qs

@@ -4,7 +4,6 @@ from rest_framework.exceptions import AuthenticationFailed
 
 from gasguard.hazards.models import Hazard
 from gasguard.inspections.models import Inspection, Photo
-from gasguard.org.scope import hazard_q, inspection_q
 from gasguard.utilities import uploads
 from gasguard.utilities.tokens import ExpiringTokenAuthentication
 
@@ -30,9 +29,9 @@ def photo(request, pk):
         raise Http404
     allowed = False
     if photo.hazard_event_id:
-        allowed = Hazard.objects.filter(hazard_q(user), pk=photo.hazard_event.hazard_id).exists()
+        allowed = Hazard.objects.visible_to(user).filter(pk=photo.hazard_event.hazard_id).exists()
     if not allowed and photo.inspection_id:
-        allowed = Inspection.objects.filter(inspection_q(user), pk=photo.inspection_id).exists()
+        allowed = Inspection.objects.visible_to(user).filter(pk=photo.inspection_id).exists()
     if not allowed:
         raise Http404
     fileobj = photo.file.open("rb")

@@ -9,7 +9,7 @@ from gasguard.hazards.filtersets import jurisdiction_subtree
 from gasguard.hazards.models import Hazard
 from gasguard.inspections.models import Inspection
 from gasguard.org.models import Jurisdiction
-from gasguard.org.scope import hazard_q, inspection_q, site_q
+from gasguard.org.scope import site_q
 from gasguard.sites.choices import Fuel, SiteType
 from gasguard.sites.models import Site
 from gasguard.utilities import clock
@@ -29,7 +29,7 @@ def sites(request):
         qs = jurisdiction_subtree(qs, g["jurisdiction"])
     if g.get("q"):
         qs = qs.filter(Q(name__icontains=g["q"]) | Q(address__icontains=g["q"]) | Q(contact_person__icontains=g["q"]))
-    open_hazards = Hazard.objects.filter(hazard_q(request.user), state__in=OPEN_STATES)
+    open_hazards = Hazard.objects.visible_to(request.user).filter(state__in=OPEN_STATES)
     qs = qs.annotate(open_hazards=Count("hazards", filter=Q(hazards__in=open_hazards)))
     page = Paginator(qs.order_by("name", "id"), 30).get_page(g.get("page"))
     params = g.copy()
@@ -43,9 +43,9 @@ def sites(request):
 def site_detail(request, pk):
     site = get_object_or_404(Site.objects.filter(site_q(request.user)).select_related("jurisdiction", "enterprise"),
                              pk=pk)
-    hazards = (Hazard.objects.filter(hazard_q(request.user), site=site).select_related("lead_unit")
+    hazards = (Hazard.objects.visible_to(request.user).filter(site=site).select_related("lead_unit")
                .order_by("-found_at")[:100])
-    inspections = (Inspection.objects.filter(inspection_q(request.user), site=site).select_related("inspector")
+    inspections = (Inspection.objects.visible_to(request.user).filter(site=site).select_related("inspector")
                    .order_by("-inspected_at")[:50])
     return render(request, "web/site.html", {
         "site": site, "hazards": hazards, "inspections": inspections, "licences": site.licences.all(),
