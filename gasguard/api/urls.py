@@ -1,6 +1,9 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from gasguard.hazards.api.views import HazardViewSet, LookBackViewSet
+from gasguard.inspections.api.views import InspectionViewSet
+
 from . import views
 from .auth import obtain_token
 
@@ -11,9 +14,9 @@ router.register("enterprises", views.EnterpriseViewSet, basename="enterprise")
 router.register("sites", views.SiteViewSet, basename="site")
 router.register("catalog-items", views.CheckItemViewSet)
 router.register("tasks", views.TaskViewSet)
-router.register("inspections", views.InspectionViewSet, basename="inspection")
-router.register("hazards", views.HazardViewSet, basename="hazard")
-router.register("lookbacks", views.LookBackViewSet, basename="lookback")
+router.register("inspections", InspectionViewSet, basename="inspection")
+router.register("hazards", HazardViewSet, basename="hazard")
+router.register("lookbacks", LookBackViewSet, basename="lookback")
 router.register("supervision-orders", views.SupervisionOrderViewSet, basename="supervisionorder")
 router.register("audit-records", views.AuditRecordViewSet)
 

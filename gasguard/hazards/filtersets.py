@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from django.db.models import Q
 from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema_field
 
 from gasguard.catalog.choices import Severity
 from gasguard.org.choices import Role
@@ -66,8 +67,8 @@ class HazardFilter(filters.FilterSet):
     severity = filters.ChoiceFilter(choices=Severity.choices, label="等级")
     source = filters.ChoiceFilter(choices=Source.choices, label="来源")
     overdue = filters.BooleanFilter(method="filter_overdue", label="是否逾期")
-    jurisdiction = filters.CharFilter(method="filter_jurisdiction", label="属地")
-    unit = filters.ModelChoiceFilter(queryset=Department.objects.all(), method="filter_unit", label="责任单位")
+    jurisdiction = filters.CharFilter(method="filter_jurisdiction", label="属地编码（含下级）")
+    unit = filters.ModelChoiceFilter(queryset=Department.objects.all(), method="filter_unit", label="牵头或配合单位")
     site_type = filters.ChoiceFilter(field_name="site__site_type", choices=SiteType.choices, label="对象类型")
     found_after = filters.DateFilter(method="filter_found_after", label="发现日期从")
     found_before = filters.DateFilter(method="filter_found_before", label="发现日期至")
@@ -94,6 +95,7 @@ class HazardFilter(filters.FilterSet):
     def filter_jurisdiction(self, queryset, name, value):
         return jurisdiction_subtree(queryset, value)
 
+    @extend_schema_field({"type": "integer", "description": "牵头或配合单位"})  # a department's id in the schema
     def filter_unit(self, queryset, name, value):
         co = Hazard.co_units.through.objects.filter(department_id=value.pk).values("hazard_id")
         return queryset.filter(Q(lead_unit_id=value.pk) | Q(pk__in=co))
