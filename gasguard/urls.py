@@ -14,5 +14,7 @@ urlpatterns = [
     path("campaign/", include("gasguard.campaign.urls")),
     path("reports/", include("gasguard.reports.urls")),
     path("monitoring/", include("gasguard.monitoring.web")),
+    path("", include("gasguard.hazards.urls")),
+    path("", include("gasguard.inspections.urls")),
     path("", include("gasguard.web.urls")),
 ]

@@ -821,7 +821,7 @@ class Measurer:
             out[key] = {"target_rows": target, "rows": rows, "filter": query, "seconds": round(seconds, 2),
                         "rows_per_s": round(rows / seconds) if seconds else None, "bytes": size,
                         "peak_mb": round(peak / 2**20, 1), "maxrss_delta_mb": round(maxrss_after - rss_before, 1),
-                        "seconds_under_tracemalloc": round(traced_s, 2), "writer": "gasguard.web.xlsx",
+                        "seconds_under_tracemalloc": round(traced_s, 2), "writer": "gasguard.utilities.xlsx",
                         "rss_peak_over_start_mb": round(hwm - rss_start, 1) if hwm and rss_start else None}
         small, large = out[EXPORT_KEYS[0]], out[EXPORT_KEYS[1]]
         if small["peak_mb"]:
@@ -830,7 +830,7 @@ class Measurer:
 
 
 def _rows(user, query: str) -> int:
-    """How many hazards the ledger shows `user` for `query` (as web.views.ledger.filtered_hazards filters)."""
+    """How many hazards the ledger shows `user` for `query` (as hazards.views.ledger.filtered_hazards filters)."""
     from django.http import QueryDict
 
     from gasguard.hazards.filtersets import HazardFilter
@@ -881,7 +881,8 @@ def run_inprocess(hazards: int, *, repeats=30, warmup=3, seed=DEFAULT_SEED, fast
 
 # The code under measurement: a fingerprint per file, so a result can be matched to the version it measured.
 MEASURED_SOURCES = ("hazards/models.py", "hazards/filtersets.py", "hazards/tally.py", "org/scope.py",
-                    "web/views/dashboard.py", "web/views/ledger.py", "web/views/hazard.py", "web/xlsx.py")
+                    "web/views/dashboard.py", "hazards/views/ledger.py", "hazards/views/hazard.py",
+                    "utilities/xlsx.py")
 
 
 def code_fingerprint() -> dict:

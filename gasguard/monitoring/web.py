@@ -27,7 +27,7 @@ from gasguard.org.models import Department, Jurisdiction, User
 from gasguard.org.scope import can_manage_master_data, can_verify
 from gasguard.sites.models import Site
 from gasguard.utilities import clock
-from gasguard.web.xlsx import SheetWriter
+from gasguard.utilities.xlsx import SheetWriter
 
 from . import services
 from .choices import AlarmAction, AlarmState, DeadLetterReason, DeviceKind, DeviceState, Finding, Op, RuleType

@@ -1,12 +1,12 @@
-"""The ledger page counts its rows from the roll-up where the scope and the filters allow it (web.views.ledger.
+"""The ledger page counts its rows from the roll-up where the scope and the filters allow it (hazards.views.ledger.
 tally_count): that count is the number of rows the filtered list holds, for the office and a street, filtered by
 place (by code or id, inside and outside the street's area), by open or closed states, and by grade."""
 from django.test import RequestFactory
 
 from gasguard.hazards import services
+from gasguard.hazards.views.ledger import filtered_hazards, tally_count
 from gasguard.org.models import Jurisdiction
 from gasguard.utilities import testing
-from gasguard.web.views.ledger import filtered_hazards, tally_count
 
 
 def test_the_ledgers_count_from_the_rollup_is_its_row_count(personas):

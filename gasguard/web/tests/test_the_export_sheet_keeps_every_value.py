@@ -5,7 +5,7 @@ from io import BytesIO
 
 from openpyxl import load_workbook
 
-from gasguard.web.xlsx import SheetWriter
+from gasguard.utilities.xlsx import SheetWriter
 
 
 def test_the_export_sheet_keeps_every_value():

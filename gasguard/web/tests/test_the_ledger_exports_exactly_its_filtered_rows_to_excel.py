@@ -5,8 +5,8 @@ import re
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
+from gasguard.hazards.views.ledger import EXPORT_COLUMNS
 from gasguard.utilities import testing
-from gasguard.web.views.ledger import EXPORT_COLUMNS
 
 from .helpers import log_in
 

@@ -11,10 +11,11 @@ from django.views.decorators.http import require_POST
 
 from gasguard.campaign.models import SupervisionOrder
 from gasguard.campaign.services import order_q
-from gasguard.hazards import services
-from gasguard.hazards.choices import Action, LookBackResult
-from gasguard.hazards.models import Hazard, HazardEvent
 from gasguard.org.scope import can_verify
+
+from .. import services
+from ..choices import Action, LookBackResult
+from ..models import Hazard, HazardEvent
 
 
 def _hazard(request, pk):
@@ -37,7 +38,7 @@ def _pending_lookback(hazard, user):
 
 
 def _render(request, hazard, errors=None, form_action=None, status=200):
-    return render(request, "web/hazard.html", {
+    return render(request, "hazards/hazard.html", {
         "h": hazard, "actions": services.allowed_actions(hazard, request.user), "A": Action,
         "lookback": _pending_lookback(hazard, request.user),
         "errors": errors or {}, "form_action": form_action, "post": request.POST if errors else {},

@@ -10,14 +10,15 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from gasguard.catalog.choices import Severity
-from gasguard.hazards.choices import OPEN_STATES, Source, State
-from gasguard.hazards.filtersets import SORTS, HazardFilter, area_ids, jurisdiction_subtree, visible_q
-from gasguard.hazards.models import Hazard, HazardTally
 from gasguard.org.choices import Role
 from gasguard.org.models import Department, Jurisdiction
 from gasguard.sites.choices import SiteType
 from gasguard.utilities import clock
-from gasguard.web.xlsx import SheetWriter
+from gasguard.utilities.xlsx import SheetWriter
+
+from ..choices import OPEN_STATES, Source, State
+from ..filtersets import SORTS, HazardFilter, area_ids, jurisdiction_subtree, visible_q
+from ..models import Hazard, HazardTally
 
 PAGE_SIZE = 30
 # Beyond this many rows the list says "10000+" instead of counting a million rows for every page.
@@ -114,7 +115,7 @@ def ledger(request):
     params.pop("page", None)
     sort_params = params.copy()
     sort_params.pop("sort", None)
-    return render(request, "web/ledger.html", {
+    return render(request, "hazards/ledger.html", {
         "filter": f, "page": page, "sort": sort, "query": params.urlencode(), "sort_query": sort_params.urlencode(),
         "states": State.choices, "severities": Severity.choices, "sources": Source.choices,
         "site_types": SiteType.choices,
@@ -132,7 +133,7 @@ EXPORT_COLUMNS = ["隐患编号", "隐患所在对象", "对象类型", "属地"
 @login_required
 def ledger_export(request):
     """Exactly the filtered rows, read from a server-side cursor and written row by row into a temporary file
-    (gasguard.web.xlsx: flat memory whatever the row count), then sent."""
+    (gasguard.utilities.xlsx: flat memory whatever the row count), then sent."""
     _, qs, _ = filtered_hazards(request)
     # Labels are lazy translations; the sheet needs plain strings.
     severity, state, source, site_type = ({k: str(v) for k, v in c.choices} for c in (Severity, State, Source, SiteType))

@@ -6,12 +6,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 
 from gasguard.catalog.services import checklist_for
-from gasguard.inspections import services
-from gasguard.inspections.models import InspectionKind
 from gasguard.org.choices import Role
 from gasguard.org.models import Department
 from gasguard.org.scope import site_q
 from gasguard.sites.models import Site
+
+from .. import services
+from ..models import InspectionKind
 
 
 def _float(value):
@@ -55,7 +56,7 @@ def inspect(request, pk):
             else:
                 messages.success(request, "检查已签名提交，未发现隐患（已记录）。")
             return redirect("site", pk=site.pk)
-    return render(request, "web/inspect.html", {
+    return render(request, "inspections/inspect.html", {
         "site": site, "items": items, "kinds": kinds, "errors": errors, "post": request.POST,
         "departments": Department.objects.order_by("id"), "status_code": 400 if errors else 200,
     }, status=400 if errors else 200)

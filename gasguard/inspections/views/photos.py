@@ -3,9 +3,10 @@ from django.http import Http404
 from rest_framework.exceptions import AuthenticationFailed
 
 from gasguard.hazards.models import Hazard
-from gasguard.inspections.models import Inspection, Photo
 from gasguard.utilities import uploads
 from gasguard.utilities.tokens import ExpiringTokenAuthentication
+
+from ..models import Inspection, Photo
 
 
 def _user(request):
