@@ -9,6 +9,7 @@ from gasguard.catalog.models import CheckItem
 from gasguard.inspections.models import Inspection, InspectionItem
 from gasguard.org.choices import Role
 from gasguard.org.models import Department, Enterprise, Jurisdiction
+from gasguard.org.visibility import NOTHING, common_rule
 from gasguard.sites.models import Site
 from gasguard.utilities import clock
 
@@ -77,14 +78,9 @@ class Hazard(models.Model):
     @classmethod
     def visible_q(cls, user) -> Q:
         """The rule of visible_to as a condition, for callers that combine it (see hazards.filtersets.visible_q)."""
-        if not user.is_authenticated:
-            return Q(pk__in=[])
-        if user.is_superuser or user.role == Role.OFFICE:
-            return Q()
-        if user.role == Role.ENTERPRISE:
-            return Q(enterprise_id=user.enterprise_id) if user.enterprise_id else Q(pk__in=[])
-        if user.role == Role.JURISDICTION and user.jurisdiction_id:
-            return Q(jurisdiction__path__startswith=user.jurisdiction.path)
+        rule = common_rule(user, enterprise="enterprise_id", area="jurisdiction__")
+        if rule is not None:
+            return rule
         if user.role == Role.DEPARTMENT and user.department_id:
             co = cls.co_units.through.objects.filter(department_id=user.department_id).values("hazard_id")
             # A subquery, not a join, so the list needs no DISTINCT.
@@ -92,7 +88,7 @@ class Hazard(models.Model):
         if user.role == Role.INSPECTOR:
             # What is assigned to them: what they found, what they must rectify, what they verified.
             return Q(found_by=user) | Q(responsible_user=user) | Q(verified_by=user) | Q(rectified_by=user)
-        return Q(pk__in=[])
+        return NOTHING
 
     class Meta:
         verbose_name = _("隐患")

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from gasguard.catalog.models import CheckItem
 from gasguard.org.choices import Role
 from gasguard.org.models import Department, Jurisdiction
+from gasguard.org.visibility import NOTHING, common_rule
 from gasguard.sites.models import Site
 from gasguard.utilities import clock
 
@@ -57,21 +58,16 @@ class Inspection(models.Model):
     @classmethod
     def visible_q(cls, user) -> Q:
         """The rule of visible_to as a condition, for callers that combine it (the dashboard's area as ids)."""
-        if not user.is_authenticated:
-            return Q(pk__in=[])
-        if user.is_superuser or user.role == Role.OFFICE:
-            return Q()
-        if user.role == Role.ENTERPRISE:
-            return Q(site__enterprise_id=user.enterprise_id) if user.enterprise_id else Q(pk__in=[])
-        if user.role == Role.JURISDICTION and user.jurisdiction_id:
-            return Q(site__jurisdiction__path__startswith=user.jurisdiction.path)
+        rule = common_rule(user, enterprise="site__enterprise_id", area="site__jurisdiction__")
+        if rule is not None:
+            return rule
         if user.role == Role.DEPARTMENT and user.department_id:
             joint = cls.departments_present.through.objects.filter(
                 department_id=user.department_id).values("inspection_id")
             return Q(department_id=user.department_id) | Q(pk__in=joint)
         if user.role == Role.INSPECTOR:
             return Q(inspector=user)
-        return Q(pk__in=[])
+        return NOTHING
 
     class Meta:
         verbose_name = _("检查记录")
