@@ -14,7 +14,8 @@ from gasguard.campaign.services import order_q
 from gasguard.hazards import services
 from gasguard.hazards.choices import Action, LookBackResult
 from gasguard.hazards.models import Hazard, HazardEvent
-from gasguard.org.scope import can_verify, hazard_q
+from gasguard.org.roles import can_verify
+from gasguard.org.scope import hazard_q
 
 
 def _hazard(request, pk):

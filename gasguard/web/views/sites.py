@@ -9,7 +9,7 @@ from gasguard.hazards.filtersets import jurisdiction_subtree
 from gasguard.hazards.models import Hazard
 from gasguard.inspections.models import Inspection
 from gasguard.org.models import Jurisdiction
-from gasguard.org.scope import hazard_q, inspection_q, site_q
+from gasguard.org.scope import hazard_q, inspection_q
 from gasguard.sites.choices import Fuel, SiteType
 from gasguard.sites.models import Site
 from gasguard.utilities import clock
@@ -19,7 +19,7 @@ from .map import map_config
 
 @login_required
 def sites(request):
-    qs = Site.objects.filter(site_q(request.user)).select_related("jurisdiction", "enterprise")
+    qs = Site.objects.visible_to(request.user).select_related("jurisdiction", "enterprise")
     g = request.GET
     if g.get("site_type"):
         qs = qs.filter(site_type=g["site_type"])
@@ -41,7 +41,7 @@ def sites(request):
 
 @login_required
 def site_detail(request, pk):
-    site = get_object_or_404(Site.objects.filter(site_q(request.user)).select_related("jurisdiction", "enterprise"),
+    site = get_object_or_404(Site.objects.visible_to(request.user).select_related("jurisdiction", "enterprise"),
                              pk=pk)
     hazards = (Hazard.objects.filter(hazard_q(request.user), site=site).select_related("lead_unit")
                .order_by("-found_at")[:100])
