@@ -14,5 +14,6 @@ urlpatterns = [
     path("campaign/", include("gasguard.campaign.urls")),
     path("reports/", include("gasguard.reports.urls")),
     path("monitoring/", include("gasguard.monitoring.web")),
+    path("sites/", include("gasguard.sites.urls")),
     path("", include("gasguard.web.urls")),
 ]

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import views
-from .views import inspect, map, sites
+from .views import inspect, map
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,8 +13,6 @@ urlpatterns = [
     path("hazards/<int:pk>/", views.hazard_detail, name="hazard"),
     path("hazards/<int:pk>/<str:action>/", views.hazard_action, name="hazard_action"),
     path("inbox/", views.inbox, name="inbox"),
-    path("sites/", sites.sites, name="sites"),
-    path("sites/<int:pk>/", sites.site_detail, name="site"),
     path("sites/<int:pk>/inspect/", inspect.inspect, name="inspect"),
     path("map/", map.map_page, name="map"),
     path("map/points.json", map.map_points, name="map_points"),
