@@ -28,12 +28,7 @@ def create_enterprise(*, by, **fields) -> Enterprise:
 def update_enterprise(enterprise: Enterprise, *, by, **fields) -> Enterprise:
     """Change the given fields of an enterprise (the office only); audited as enterprise.update, before and after."""
     _check_office(by)
-    before = audit.snapshot(enterprise)
-    for name, value in fields.items():
-        setattr(enterprise, name, value)
-    enterprise.save()
-    audit.record("enterprise.update", enterprise, actor=by, before=before, after=audit.snapshot(enterprise))
-    return enterprise
+    return audit.save_changes(enterprise, "enterprise.update", actor=by, **fields)
 
 
 @transaction.atomic

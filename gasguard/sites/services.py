@@ -44,12 +44,7 @@ def update_site(site: Site, *, by, **fields) -> Site:
         enterprise = fields["enterprise"]
         if getattr(enterprise, "pk", None) != site.enterprise_id:
             _check_link(by, enterprise)
-    before = audit.snapshot(site)
-    for name, value in fields.items():
-        setattr(site, name, value)
-    site.save()
-    audit.record("site.update", site, actor=by, before=before, after=audit.snapshot(site))
-    return site
+    return audit.save_changes(site, "site.update", actor=by, **fields)
 
 
 @transaction.atomic
