@@ -16,5 +16,6 @@ urlpatterns = [
     path("monitoring/", include("gasguard.monitoring.web")),
     path("", include("gasguard.hazards.urls")),
     path("", include("gasguard.inspections.urls")),
+    path("sites/", include("gasguard.sites.urls")),
     path("", include("gasguard.web.urls")),
 ]

@@ -126,6 +126,17 @@ def record(action: str, obj=None, *, actor=None, before=None, after=None, object
     return rec
 
 
+def save_changes(obj, action: str, *, actor, **fields):
+    """Set `fields` on `obj`, save it, and record `action` with the object before and after, inside the caller's
+    transaction (as record())."""
+    before = snapshot(obj)
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    obj.save()
+    record(action, obj, actor=actor, before=before, after=snapshot(obj))
+    return obj
+
+
 def _instant(value):
     try:
         return datetime.fromisoformat(value)

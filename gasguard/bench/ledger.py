@@ -880,7 +880,7 @@ def run_inprocess(hazards: int, *, repeats=30, warmup=3, seed=DEFAULT_SEED, fast
 
 
 # The code under measurement: a fingerprint per file, so a result can be matched to the version it measured.
-MEASURED_SOURCES = ("hazards/models.py", "hazards/filtersets.py", "hazards/tally.py", "org/scope.py",
+MEASURED_SOURCES = ("hazards/models.py", "hazards/filtersets.py", "hazards/tally.py", "org/roles.py",
                     "web/views/dashboard.py", "hazards/views/ledger.py", "hazards/views/hazard.py",
                     "utilities/xlsx.py")
 

@@ -85,7 +85,6 @@ def plan(*, people: int, secret_for=None) -> dict:
     from gasguard.monitoring.simulate import demo_secret
     from gasguard.org.choices import Role
     from gasguard.org.models import Jurisdiction, User
-    from gasguard.org.scope import site_q
     from gasguard.sites.models import Site
     from gasguard.utilities import testing
 
@@ -94,7 +93,7 @@ def plan(*, people: int, secret_for=None) -> dict:
     inspectors = []
     for user in User.objects.filter(role=Role.INSPECTOR, is_active=True).order_by("id"):
         sites = [{"id": s.pk, "answers": testing.answer_all(s)}
-                 for s in Site.objects.filter(site_q(user), is_active=True).order_by("id")[:20]]
+                 for s in Site.objects.visible_to(user).filter(is_active=True).order_by("id")[:20]]
         sites = [s for s in sites if s["answers"]]
         if sites:
             inspectors.append((user, sites))

@@ -5,7 +5,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from gasguard.org.choices import Role
-from gasguard.org.scope import NOTHING
+from gasguard.org.roles import NOTHING
 
 # What stands in for a nested record (an event, a hazard, a buyer) out of the user's scope.
 OTHER_AREA = _("其他辖区的记录")

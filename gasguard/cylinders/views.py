@@ -9,7 +9,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
-from gasguard.org.scope import site_q
 from gasguard.sites.choices import GAS_USING_TYPES, SiteType
 from gasguard.sites.models import Site
 
@@ -32,7 +31,7 @@ def index(request):
 @login_required
 def gate(request):
     """The station's gate: scan (or type) a code, see allow in green or refuse in red with every reason."""
-    stations = list(Site.objects.filter(site_q(request.user), site_type=SiteType.FILLING_STATION)
+    stations = list(Site.objects.visible_to(request.user).filter(site_type=SiteType.FILLING_STATION)
                     .select_related("enterprise").order_by("name"))
     context = {"stations": stations, "check": None, "error": ""}
     if request.method == "POST":
@@ -138,7 +137,7 @@ def reminders_page(request):
 
 @login_required
 def station_page(request, pk):
-    station = get_object_or_404(Site.objects.filter(site_q(request.user), site_type=SiteType.FILLING_STATION), pk=pk)
+    station = get_object_or_404(Site.objects.visible_to(request.user).filter(site_type=SiteType.FILLING_STATION), pk=pk)
     rows = trace.filled_at_station(station).filter(station_record_q(request.user))[:500]
     return render(request, "cylinders/station.html", {"station": station, "rows": rows,
                                                       "block": services.active_block(station)})

@@ -7,31 +7,13 @@ from drf_spectacular.utils import extend_schema_field
 
 from gasguard.catalog.choices import Severity
 from gasguard.org.choices import Role
-from gasguard.org.models import Department, Jurisdiction
+from gasguard.org.filtersets import jurisdiction_subtree, subtree_ids
+from gasguard.org.models import Department
 from gasguard.sites.choices import SiteType
 from gasguard.utilities.clock import local_midnight
 
 from .choices import OPEN_STATES, Source, State
 from .models import Hazard, today
-
-
-def find_jurisdiction(value) -> Jurisdiction | None:
-    """The jurisdiction a filter names, by its code or else by its id."""
-    return Jurisdiction.objects.filter(code=value).first() or (
-        Jurisdiction.objects.filter(pk=int(value)).first() if str(value).isdigit() else None)
-
-
-def jurisdiction_subtree(queryset, value, prefix="jurisdiction__"):
-    """Filter to a jurisdiction and everything below it, given its code or id."""
-    j = find_jurisdiction(value)
-    if j is None:
-        return queryset.none()
-    # The subtree as a list of ids (see area_ids).
-    return queryset.filter(**{f"{prefix[:-2]}_id__in": subtree_ids(j)})
-
-
-def subtree_ids(jurisdiction) -> list[int]:
-    return list(Jurisdiction.objects.filter(path__startswith=jurisdiction.path).values_list("pk", flat=True))
 
 
 def area_ids(user) -> list[int] | None:

@@ -9,7 +9,7 @@ from gasguard.catalog.models import CheckItem
 from gasguard.inspections.models import Inspection, InspectionItem
 from gasguard.org.choices import Role
 from gasguard.org.models import Department, Enterprise, Jurisdiction
-from gasguard.org.visibility import NOTHING, common_rule
+from gasguard.org.roles import NOTHING, common_rule
 from gasguard.sites.models import Site
 from gasguard.utilities import clock
 

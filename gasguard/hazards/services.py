@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from gasguard.audit import services as audit
 from gasguard.org.choices import Role
-from gasguard.org.scope import can_verify
+from gasguard.org.roles import can_verify
 from gasguard.utilities import clock, uploads
 
 from . import tally

@@ -19,9 +19,11 @@ from gasguard.catalog.services import route
 from gasguard.hazards import services as hazards
 from gasguard.hazards.choices import Source
 from gasguard.hazards.models import Hazard
+from gasguard.org import services as org_services
 from gasguard.org.choices import Role
 from gasguard.org.models import Department, Enterprise, Jurisdiction
-from gasguard.org.scope import may_link_enterprise, site_q
+from gasguard.org.roles import may_link_enterprise, may_register_in
+from gasguard.sites import services as site_services
 from gasguard.sites.choices import Building, Fuel
 from gasguard.sites.models import Site
 from gasguard.utilities import clock
@@ -178,11 +180,7 @@ class Importer:
         return j
 
     def in_area(self, jurisdiction) -> bool:
-        if self.user.is_superuser or self.user.role == Role.OFFICE:
-            return True
-        if self.user.role == Role.JURISDICTION and self.user.jurisdiction_id:
-            return jurisdiction.path.startswith(self.user.jurisdiction.path)
-        return False
+        return may_register_in(self.user, jurisdiction)
 
     def credit_code(self, row: Row, key, *, required=False):
         value = row.get(key, required=required)
@@ -254,7 +252,7 @@ class EnterpriseImporter(Importer):
     def create(self, plans):
         ids = []
         for batch in chunks(plans):
-            made = Enterprise.objects.bulk_create([Enterprise(**p.data) for p in batch])
+            made = org_services.import_enterprises([p.data for p in batch], by=self.user)
             ids += [e.pk for e in made]
             self.progress.step(len(batch))
         return ids
@@ -330,7 +328,7 @@ class SiteImporter(Importer):
     def create(self, plans):
         ids = []
         for batch in chunks(plans):
-            made = Site.objects.bulk_create([Site(**p.data) for p in batch])
+            made = site_services.import_sites([p.data for p in batch], by=self.user)
             ids += [s.pk for s in made]
             self.progress.step(len(batch))
         return ids
@@ -350,7 +348,7 @@ class HazardImporter(Importer):
         self.today = timezone.localdate()
         names = {cells.text(r.values.get("site_name")) for r in rows} - {""}
         self.sites_by_name_address, self.sites_by_code_name = {}, {}
-        scope = Site.objects.filter(site_q(self.user)).select_related("jurisdiction", "enterprise")
+        scope = Site.objects.visible_to(self.user).select_related("jurisdiction", "enterprise")
         for batch in chunks(names):
             for site in scope.filter(name__in=batch):
                 self.sites_by_name_address.setdefault((site.name, site.address), []).append(site)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from gasguard.catalog.models import CheckItem
 from gasguard.org.choices import Role
 from gasguard.org.models import Department, Jurisdiction
-from gasguard.org.visibility import NOTHING, common_rule
+from gasguard.org.roles import NOTHING, common_rule
 from gasguard.sites.models import Site
 from gasguard.utilities import clock
 

@@ -15,7 +15,7 @@ from gasguard.hazards import services as hazards
 from gasguard.hazards.choices import Source
 from gasguard.org.choices import Role
 from gasguard.org.models import Department
-from gasguard.org.scope import can_see_site
+from gasguard.sites.models import Site
 from gasguard.utilities import clock, uploads
 
 from .models import Inspection, InspectionItem, InspectionKind, Result
@@ -39,7 +39,7 @@ def record_inspection(*, site, by, answers: list[ItemAnswer], signature: str, ki
     Every item of the site's checklist must be answered (pass, fail or not applicable); where a rule has a
     number, the measured value decides. The inspector signs with their own name. Returns (inspection, hazards).
     """
-    if not can_see_site(by, site):
+    if not Site.objects.visible_to(by).filter(pk=site.pk).exists():
         raise PermissionDenied("无权检查该对象")
     if by.role == Role.ENTERPRISE and kind != InspectionKind.SELF:
         raise ValidationError({"kind": "企业只能登记自查"})

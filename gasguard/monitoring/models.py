@@ -33,8 +33,7 @@ def calibration_days() -> int:
 
 class DeviceQuerySet(models.QuerySet):
     def visible_to(self, user):
-        from gasguard.org.scope import site_q
-        return self.filter(site__in=Site.objects.filter(site_q(user)).values("pk"))
+        return self.filter(site__in=Site.objects.visible_to(user).values("pk"))
 
     def calibration_overdue(self, today):
         """Last calibrated (or, never calibrated, installed) more than calibration_days() ago, or no date at all."""
@@ -151,8 +150,7 @@ class RuleState(models.Model):
 
 class AlarmQuerySet(models.QuerySet):
     def visible_to(self, user):
-        from gasguard.org.scope import site_q
-        return self.filter(site__in=Site.objects.filter(site_q(user)).values("pk"))
+        return self.filter(site__in=Site.objects.visible_to(user).values("pk"))
 
     def active(self):
         return self.exclude(state=AlarmState.CLOSED)

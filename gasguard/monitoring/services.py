@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from gasguard.audit import services as audit
-from gasguard.org.scope import can_manage_master_data, can_verify
+from gasguard.org.roles import can_manage_master_data, can_verify
 from gasguard.utilities import clock
 
 from . import notify

@@ -1,6 +1,6 @@
 """Monitoring pages: the live alarm board, a device's page (readings chart + alarms), the device register (list,
 filters, export, register / edit, new secret), the alarm rules and the dead letters. Mounted at /monitoring/ by one
-line in gasguard/urls.py. Every read is cut to the user's scope (org.scope.site_q through Device/Alarm.visible_to):
+line in gasguard/urls.py. Every read is cut to the user's scope (Site.objects.visible_to through Device/Alarm.visible_to):
 an enterprise sees its own devices and alarms, a street those of its area. Writes are the office's (as the API's
 ReadOnlyOrOffice), through services.py, which checks again and audits."""
 import tempfile
@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from gasguard.hazards.filtersets import jurisdiction_subtree
 from gasguard.org.choices import Role
 from gasguard.org.models import Department, Jurisdiction, User
-from gasguard.org.scope import can_manage_master_data, can_verify
+from gasguard.org.roles import can_manage_master_data, can_verify
 from gasguard.sites.models import Site
 from gasguard.utilities import clock
 from gasguard.utilities.xlsx import SheetWriter

@@ -7,6 +7,14 @@ from django.utils.translation import gettext_lazy as _
 from gasguard.utilities.credit_code import credit_code_error
 
 from .choices import EnterpriseKind, Level, Role
+from .roles import NOTHING, sees_everything
+
+
+class SharedQuerySet(models.QuerySet):
+    """The territorial tree and the member units are the campaign's shared map: every signed-in user reads them."""
+
+    def visible_to(self, user):
+        return self if user.is_authenticated else self.none()
 
 
 class Jurisdiction(models.Model):
@@ -25,6 +33,8 @@ class Jurisdiction(models.Model):
     radius_km = models.FloatField(_("半径（公里）"), default=2.0)
     # GeoJSON geometry (WGS-84) of the outline, loaded from a file by `gasguard load_outlines`.
     outline = models.JSONField(_("边界"), null=True, blank=True)
+
+    objects = SharedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("属地")
@@ -67,6 +77,8 @@ class Department(models.Model):
                                        verbose_name=_("负责区域"))
     is_office = models.BooleanField(_("专班办公室所在单位"), default=False)
 
+    objects = SharedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("成员单位")
         verbose_name_plural = _("成员单位")
@@ -74,6 +86,23 @@ class Department(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class EnterpriseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The enterprises `user` may see: the office and the departments all of them, an enterprise itself, a
+        street or zone those of its area, a department's inspector all of them."""
+        if not user.is_authenticated:
+            return self.filter(NOTHING)
+        if sees_everything(user) or user.role == Role.DEPARTMENT:
+            return self
+        if user.role == Role.ENTERPRISE:
+            return self.filter(pk=user.enterprise_id) if user.enterprise_id else self.filter(NOTHING)
+        if user.jurisdiction_id:
+            return self.filter(jurisdiction__path__startswith=user.jurisdiction.path)
+        if user.role == Role.INSPECTOR and user.department_id:
+            return self
+        return self.filter(NOTHING)
 
 
 class Enterprise(models.Model):
@@ -86,6 +115,8 @@ class Enterprise(models.Model):
     address = models.CharField(_("地址"), max_length=200, blank=True)
     jurisdiction = models.ForeignKey(Jurisdiction, models.PROTECT, related_name="enterprises",
                                      verbose_name=_("所属属地"))
+
+    objects = EnterpriseQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("企业")

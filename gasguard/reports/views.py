@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from gasguard.org.choices import Level
 from gasguard.org.models import Department, Jurisdiction
-from gasguard.org.scope import can_manage_master_data
+from gasguard.org.roles import can_manage_master_data
 from gasguard.utilities import clock, uploads
 
 from . import services, trace

@@ -1,8 +1,11 @@
 """What is regulated: every kind of site the plan names, with the attributes the checks need."""
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from gasguard.org.choices import Role
 from gasguard.org.models import Enterprise, Jurisdiction
+from gasguard.org.roles import NOTHING, area_q, sees_everything
 from gasguard.utilities import clock
 
 from .choices import Building, Fuel, LicenceKind, SiteType
@@ -10,8 +13,8 @@ from .choices import Building, Fuel, LicenceKind, SiteType
 
 class SiteQuerySet(models.QuerySet):
     def visible_to(self, user):
-        from gasguard.org.scope import site_q
-        return self.filter(site_q(user))
+        """The sites `user` may see; any other is not found (404) on the pages and the API alike."""
+        return self.filter(Site.visible_q(user))
 
 
 class Site(models.Model):
@@ -37,6 +40,22 @@ class Site(models.Model):
     created_at = models.DateTimeField(_("登记时间"), default=clock.now)
 
     objects = SiteQuerySet.as_manager()
+
+    @staticmethod
+    def visible_q(user) -> Q:
+        """Who sees which site, as a condition (for a query that also takes other sites, as the dashboard's)."""
+        if not user.is_authenticated:
+            return NOTHING
+        if sees_everything(user):
+            return Q()
+        if user.role == Role.ENTERPRISE:
+            return Q(enterprise_id=user.enterprise_id) if user.enterprise_id else NOTHING
+        if user.jurisdiction_id and user.role in (Role.JURISDICTION, Role.INSPECTOR):
+            return area_q(user, "jurisdiction__")
+        if user.department_id and user.role in (Role.DEPARTMENT, Role.INSPECTOR):
+            # The site register is shared by all member departments: they inspect across the district.
+            return Q()
+        return NOTHING
 
     class Meta:
         verbose_name = _("监管对象")

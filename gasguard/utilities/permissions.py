@@ -1,7 +1,7 @@
 """API permissions shared by every app."""
 from rest_framework import permissions
 
-from gasguard.org.scope import can_manage_master_data
+from gasguard.org.roles import can_manage_master_data
 
 
 class IsOffice(permissions.BasePermission):

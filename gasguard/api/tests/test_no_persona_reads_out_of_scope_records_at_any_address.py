@@ -131,7 +131,6 @@ def _rule(key, user, obj) -> bool:
     from gasguard.inspections.models import Inspection
     from gasguard.monitoring.models import Alarm, Device
     from gasguard.org.choices import Role
-    from gasguard.org.scope import site_q
     from gasguard.sites.models import Site
 
     def has(model, q, pk):
@@ -140,7 +139,7 @@ def _rule(key, user, obj) -> bool:
     if key == "hazard":
         return Hazard.objects.visible_to(user).filter(pk=obj.pk).exists()
     if key in ("site", "station"):
-        return has(Site, site_q(user), obj.pk)
+        return Site.objects.visible_to(user).filter(pk=obj.pk).exists()
     if key == "inspection":
         return Inspection.objects.visible_to(user).filter(pk=obj.pk).exists()
     if key == "photo":
@@ -154,9 +153,8 @@ def _rule(key, user, obj) -> bool:
     if key in ("sale", "delivery"):
         return has(Sale, cs.sale_q(user), obj.pk if key == "sale" else obj.sale_id)
     if key == "enterprise":
-        from gasguard.api.views import enterprise_q
         from gasguard.org.models import Enterprise
-        return has(Enterprise, enterprise_q(user), obj.pk)
+        return Enterprise.objects.visible_to(user).filter(pk=obj.pk).exists()
     if key == "worker":
         return cs.sees_all_cylinders(user) or user.enterprise_id == obj.enterprise_id
     if key == "device":

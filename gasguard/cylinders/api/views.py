@@ -26,7 +26,6 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from gasguard.org.models import Enterprise, Jurisdiction
-from gasguard.org.scope import site_q
 from gasguard.sites.models import Site
 from gasguard.utilities import jsonbody, uploads
 
@@ -86,7 +85,7 @@ def agency_cylinder_or_404(user, code) -> Cylinder:
 
 
 def station_or_404(user, pk) -> Site:
-    return get_object_or_404(Site.objects.filter(site_q(user)).select_related("enterprise", "jurisdiction"), pk=pk)
+    return get_object_or_404(Site.objects.visible_to(user).select_related("enterprise", "jurisdiction"), pk=pk)
 
 
 def _enterprise_for(user, pk):
@@ -262,7 +261,7 @@ def gate_check(request):
         raise Http404
     except PermissionDenied:
         # A station outside the user's scope does not exist for them; one they see but may not operate: 403.
-        if not Site.objects.filter(site_q(request.user), pk=data["station"]).exists():
+        if not Site.objects.visible_to(request.user).filter(pk=data["station"]).exists():
             raise Http404
         raise
     # The serializer's shape, encoded once by hand: the reader's hot path (DRF's renderer would do the same work).

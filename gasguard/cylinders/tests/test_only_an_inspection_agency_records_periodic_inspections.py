@@ -8,7 +8,7 @@ from django.test import Client
 
 from gasguard.cylinders import services
 from gasguard.cylinders.models import PeriodicInspection
-from gasguard.org.scope import can_verify
+from gasguard.org.roles import can_verify
 from gasguard.utilities import clock, testing
 from gasguard.utilities.testing import api_client
 

@@ -7,7 +7,6 @@ from django.db.models import Q
 from gasguard.hazards.filtersets import area_ids, visible_q
 from gasguard.hazards.models import Hazard
 from gasguard.inspections.models import Inspection
-from gasguard.org.scope import site_q
 from gasguard.sites.models import Site
 from gasguard.utilities import testing
 
@@ -32,7 +31,7 @@ def test_a_streets_ledger_scope_said_as_ids_is_the_same_scope(personas):
         if ids is not None:
             seen.add(user.jurisdiction.code)
             assert (set(Site.objects.filter(jurisdiction_id__in=ids))
-                    == set(Site.objects.filter(site_q(user)))), user.username
+                    == set(Site.objects.visible_to(user))), user.username
             assert (set(Inspection.objects.filter(Q(site__jurisdiction_id__in=ids)))
                     == set(Inspection.objects.visible_to(user))), user.username
     # The rule was exercised on places with and without hazards of their own, at three levels.

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from gasguard.campaign.models import SupervisionOrder
 from gasguard.campaign.services import order_q
-from gasguard.org.scope import can_verify
+from gasguard.org.roles import can_verify
 
 from .. import services
 from ..choices import Action, LookBackResult

@@ -8,7 +8,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from gasguard.catalog.services import checklist_for
 from gasguard.org.choices import Role
 from gasguard.org.models import Department
-from gasguard.org.scope import site_q
 from gasguard.sites.models import Site
 
 from .. import services
@@ -24,7 +23,7 @@ def _float(value):
 
 @login_required
 def inspect(request, pk):
-    site = get_object_or_404(Site.objects.filter(site_q(request.user)).select_related("jurisdiction", "enterprise"),
+    site = get_object_or_404(Site.objects.visible_to(request.user).select_related("jurisdiction", "enterprise"),
                              pk=pk)
     user = request.user
     items = checklist_for(site)

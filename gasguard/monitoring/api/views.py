@@ -16,7 +16,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from gasguard.org.choices import Role
-from gasguard.org.scope import can_manage_master_data
+from gasguard.org.roles import can_manage_master_data
 from gasguard.utilities import clock
 from gasguard.utilities.permissions import IsOffice, ReadOnlyOrOffice
 

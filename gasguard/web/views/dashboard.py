@@ -19,7 +19,6 @@ from gasguard.hazards.models import Hazard, HazardTally
 from gasguard.inspections.models import Inspection
 from gasguard.org.choices import Role
 from gasguard.org.models import Department, Jurisdiction
-from gasguard.org.scope import site_q
 from gasguard.sites.models import Site
 from gasguard.utilities import clock
 from gasguard.utilities.clock import local_midnight
@@ -130,7 +129,7 @@ def dashboard_data(user):
     figures["open"] = figures["total"] - figures["closed"]
     # A jurisdiction's area as ids (hazards.filtersets.area_ids): on the path prefix PostgreSQL guesses one place
     # and walks every inspection of the area's sites; with ids it reads this month's inspections by date.
-    sites = Site.objects.filter(site_q(user) if own_area is None else Q(jurisdiction_id__in=own_area))
+    sites = Site.objects.filter(Site.visible_q(user) if own_area is None else Q(jurisdiction_id__in=own_area))
     inspections = Inspection.objects.filter(
         Inspection.visible_q(user) if own_area is None else Q(site__jurisdiction_id__in=own_area))
     figures["sites"] = sites.count()

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from gasguard.hazards.choices import OPEN_STATES, LookBackResult, State
 from gasguard.hazards.models import Hazard, LookBack
 from gasguard.org.choices import Role
-from gasguard.org.scope import can_verify
+from gasguard.org.roles import can_verify
 from gasguard.utilities import clock
 
 

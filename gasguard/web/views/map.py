@@ -1,5 +1,4 @@
 """一张图: sites and open hazards on a map, coloured by severity and state, with jurisdiction outlines."""
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import JsonResponse
@@ -9,15 +8,10 @@ from gasguard.hazards.choices import OPEN_STATES
 from gasguard.hazards.filtersets import HazardFilter
 from gasguard.hazards.models import Hazard
 from gasguard.org.models import Jurisdiction
-from gasguard.org.scope import site_q
 from gasguard.sites.choices import SiteType
 from gasguard.sites.models import Site
 from gasguard.utilities import clock
-
-
-def map_config():
-    return {"tileUrl": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION,
-            "crs": settings.MAP_TILE_CRS, "center": settings.MAP_CENTER, "zoom": settings.MAP_ZOOM}
+from gasguard.utilities.maps import map_config
 
 
 @login_required
@@ -29,7 +23,7 @@ def map_page(request):
 def map_points(request):
     """Compact arrays, not GeoJSON features: thousands of points stay small on the wire."""
     user = request.user
-    sites = Site.objects.filter(site_q(user), lat__isnull=False, lon__isnull=False)
+    sites = Site.objects.visible_to(user).filter(lat__isnull=False, lon__isnull=False)
     if request.GET.get("site_type"):
         sites = sites.filter(site_type=request.GET["site_type"])
     site_rows = list(sites.values_list("pk", "lat", "lon", "name", "site_type"))
