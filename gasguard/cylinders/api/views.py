@@ -20,6 +20,7 @@ from rest_framework.decorators import (
     permission_classes,
     renderer_classes,
 )
+from rest_framework.exceptions import Throttled
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
@@ -399,11 +400,29 @@ def customer_detail(request, pk):
     return Response(s.CustomerSerializer(customer_or_404(request.user, pk), context={"request": request}).data)
 
 
-@extend_schema(request=None, responses={200: OpenApiResponse(description="完整身份证号码（查看留痕）")})
+def _reveal(request, customer, field, reason):
+    try:
+        return services.reveal(customer, field, reason, by=request.user)
+    except services.TooManyReveals as exc:
+        raise Throttled(detail=str(exc))
+
+
+@extend_schema(request=s.RevealInSerializer, responses={200: OpenApiResponse(
+    description="完整的身份证号码或联系电话（须填原因，每人每小时限 PII_REVEALS_PER_HOUR 次，查看留痕）")})
+@api_view(["POST"])
+def customer_reveal(request, pk):
+    customer = customer_or_404(request.user, pk)
+    data = _valid(s.RevealInSerializer, request)
+    return Response({"id": customer.pk, data["field"]: _reveal(request, customer, data["field"], data["reason"])})
+
+
+@extend_schema(request=s.RevealIdInSerializer, responses={200: OpenApiResponse(
+    description="完整身份证号码（同 reveal/，field=id_number）")})
 @api_view(["POST"])
 def customer_reveal_id(request, pk):
     customer = customer_or_404(request.user, pk)
-    return Response({"id": customer.pk, "id_number": services.reveal_id_number(customer, by=request.user)})
+    reason = _valid(s.RevealIdInSerializer, request)["reason"]
+    return Response({"id": customer.pk, "id_number": _reveal(request, customer, "id_number", reason)})
 
 
 @extend_schema(responses={200: OpenApiResponse(description="该用户收到的气瓶")})

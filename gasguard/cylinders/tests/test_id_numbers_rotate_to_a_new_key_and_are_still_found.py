@@ -11,10 +11,10 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from gasguard.audit.models import AuditRecord
-from gasguard.cylinders import pii, services
+from gasguard.cylinders import services
 from gasguard.cylinders.choices import CustomerKind
 from gasguard.cylinders.models import Customer
-from gasguard.utilities import testing
+from gasguard.utilities import pii, testing
 
 from . import helpers
 
