@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
 from django.db.models import Max, Q
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -1112,7 +1113,9 @@ def deliver(*, sale, answers: dict, acknowledged_by: str, by, delivered_at=None,
             responsible_party=customer.name_masked, responsible_person=person, responsible_phone=customer.phone_masked,
             deadline=clock.today() + timedelta(days=days), by=by, source=Source.DELIVERY_CHECK, item=item,
             disposition=item.disposition if item else "", legal_basis=item.legal_basis if item else point.legal_basis,
-            note=f"随瓶安检（{sale.seller}，安检人员{sale.safety_checker}）"))
+            # Who must call the user finds the number on the customer's page (reveal, with a reason).
+            note=f"随瓶安检（{sale.seller}，安检人员{sale.safety_checker}）；用户联系电话：{customer.phone_masked}，"
+                 f"完整号码在用户页（{reverse('cylinders_customer', args=[customer.pk])}）填写原因后查看"))
     delivery.photos.set([hazard_services.attach_photo(upload, by=by) for upload in photos])
     if found:
         from .notice import rectification_notice

@@ -55,6 +55,8 @@ def test_the_buyers_phone_is_stored_encrypted_and_nowhere_else_after_a_failed_ch
     for hazard in Hazard.objects.filter(site=site):
         assert (hazard.responsible_party, hazard.responsible_person, hazard.responsible_phone) == ("张*", "张*",
                                                                                                    MASKED)
+        # and its record says where the number is
+        assert f"/cylinders/customers/{buyer.pk}/" in hazard.events.get().note
     # The audit records of the registration, the site, the hazards and the delivery name the buyer by id and masks.
     registered = json.loads(AuditRecord.objects.get(action="cylinders.customer.register",
                                                     object_id=str(buyer.pk)).data)
