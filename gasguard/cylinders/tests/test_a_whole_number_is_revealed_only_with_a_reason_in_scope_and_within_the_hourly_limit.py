@@ -86,3 +86,11 @@ def test_the_customer_page_shows_masks_and_reveals_with_a_reason(gas, personas, 
     street_b.force_login(personas.street_b)
     assert street_b.post(url, {"field": "phone", "reason": REASON}).status_code == 404
     assert AuditRecord.objects.filter(action="cylinders.customer.reveal").count() == 1
+
+
+def test_the_seller_finds_a_customer_by_the_whole_phone_number_and_sees_it_masked(gas, personas, buyer):
+    url = f"/api/v1/cylinders/customers/?phone={PHONE}"
+    found = api_client(gas.user).get(url).json()["results"]
+    assert [c["id"] for c in found] == [buyer.pk] and found[0]["phone"] == MASKED
+    assert api_client(gas.user).get("/api/v1/cylinders/customers/?phone=13900002222").json()["results"] == []
+    assert api_client(personas.street_b).get(url).json()["results"] == []
