@@ -281,13 +281,15 @@ CYLINDER_DELIVERY_HAZARD_DAYS = int(os.environ.get("CYLINDER_DELIVERY_HAZARD_DAY
 # Which cylinders a restaurant or canteen may not be sold: "all_50kg" (plan 二(一)2: every 50 kg bottle, the
 # default) or "double_phase" (only the 50 kg 气液双相 YSP118-II, plan 二(四)3, for a district that rules so).
 CYLINDER_CATERING_BAN = os.environ.get("CYLINDER_CATERING_BAN", "all_50kg")
-# Keys for buyers' ID numbers at rest (cylinders/pii.py): PII_KEYS, comma-separated Fernet keys, newest first. The
+# Keys for personal data at rest (utilities/pii.py: buyers' ID and phone numbers): PII_KEYS, comma-separated Fernet keys, newest first. The
 # newest encrypts; every one decrypts, so a new key is put in front and `gasguard pii rotate` re-encrypts the stored
 # numbers before the old one is dropped. Keep them with the database backups' keys: without them the numbers are lost.
 # CYLINDER_PII_KEY (deprecated): the secret of the former scheme (a key derived from it, or from SECRET_KEY when it
 # was empty), kept as the oldest key so that an installation can rotate away from it.
 PII_KEYS = [k.strip() for k in (os.environ.get("PII_KEYS", "") or _DEV_KEYS.get("PII_KEYS", "")).split(",") if k.strip()]
 CYLINDER_PII_KEY = os.environ.get("CYLINDER_PII_KEY", "")
+# How many ID or phone numbers one user may see whole in any hour (cylinders.services.reveal; beyond it a 429).
+PII_REVEALS_PER_HOUR = int(os.environ.get("PII_REVEALS_PER_HOUR", "20"))
 for _n, _key in enumerate(PII_KEYS, 1):
     try:
         Fernet(_key)

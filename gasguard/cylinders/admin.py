@@ -31,8 +31,8 @@ class FillingAdmin(ReadOnlyAdmin):
 
 @admin.register(Customer)
 class CustomerAdmin(ReadOnlyAdmin):
-    list_display = ["name", "kind", "id_number_masked", "enterprise", "jurisdiction"]
-    exclude = ["id_number_encrypted", "id_number_hash"]
+    list_display = ["name", "kind", "phone_masked", "id_number_masked", "enterprise", "jurisdiction"]
+    exclude = ["id_number_encrypted", "id_number_hash", "phone_encrypted", "phone_hash"]
     list_select_related = ["enterprise", "jurisdiction"]
 
 

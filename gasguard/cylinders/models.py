@@ -7,11 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from gasguard.org.models import Enterprise, Jurisdiction
 from gasguard.sites.models import Site
-from gasguard.utilities import clock
+from gasguard.utilities import clock, pii
 from gasguard.utilities.uuid7 import uuid7
 
 from .choices import CustomerKind, CylinderModel, Status, WorkerRole
-from .pii import decrypt
 
 
 class CodeCounter(models.Model):
@@ -199,8 +198,11 @@ class Customer(models.Model):
                                    verbose_name=_("登记企业"))
     kind = models.CharField(_("用户类型"), max_length=20, choices=CustomerKind.choices)
     name = models.CharField(_("姓名或单位名称"), max_length=200)
-    phone = models.CharField(_("联系电话"), max_length=30)
-    # Encrypted (Fernet); the keyed hash finds the same person again; the masked form is all that is shown.
+    # Personal data: encrypted (Fernet); the keyed hash finds the same person (phone) again; the masked form is all
+    # that is shown. Other records refer to the customer, never copy these (reveal() shows them, with a reason).
+    phone_encrypted = models.TextField(_("联系电话（密文）"), blank=True)
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    phone_masked = models.CharField(_("联系电话"), max_length=30, blank=True)
     id_number_encrypted = models.TextField(_("身份证号码（密文）"), blank=True)
     id_number_hash = models.CharField(max_length=64, blank=True, db_index=True)
     id_number_masked = models.CharField(_("身份证号码"), max_length=18, blank=True)
@@ -229,8 +231,24 @@ class Customer(models.Model):
         return self.name
 
     def id_number(self) -> str:
-        """The whole number. Only cylinders.services.reveal_id_number calls this (it checks and records)."""
-        return decrypt(self.id_number_encrypted) if self.id_number_encrypted else ""
+        """The whole number. Only cylinders.services.reveal calls this (it checks and records)."""
+        return pii.decrypt(self.id_number_encrypted) if self.id_number_encrypted else ""
+
+    def phone_number(self) -> str:
+        """The whole phone number: cylinders.services.reveal, and the SMS gateway at the moment of sending."""
+        return pii.decrypt(self.phone_encrypted) if self.phone_encrypted else ""
+
+    # A template never calls these (it renders nothing instead): a page shows the masked forms.
+    id_number.alters_data = phone_number.alters_data = True
+
+    @property
+    def name_masked(self) -> str:
+        """A person's surname only (a business keeps its name): what records about the customer carry."""
+        return pii.mask_name(self.name) if self.kind == CustomerKind.PERSON else self.name
+
+
+pii.register(Customer, "id_number_encrypted", "id_number_hash", label="身份证号码")
+pii.register(Customer, "phone_encrypted", "phone_hash", label="联系电话")
 
 
 class Sale(models.Model):

@@ -148,7 +148,8 @@ def _notice(delivery, hazards) -> bytes:
     pdf.drawCentredString(width / 2, y, "燃气安全隐患整改通知书")
     y -= 12 * mm
     line(f"编号：{sale.number}")
-    line(f"用户：{customer.name}        联系电话：{customer.phone}")
+    # Masked: the notice is kept and forwarded (the customer record holds the whole values).
+    line(f"用户：{customer.name_masked}        联系电话：{customer.phone_masked}")
     if delivery.site.site_type != "household":
         line(f"用气场所：{delivery.site.name}（{delivery.site.get_site_type_display()}）")
     line(f"用气地址：{sale.usage_address}")

@@ -12,12 +12,12 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
-from cryptography.fernet import InvalidToken
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
 from django.db.models import Max, Q
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -31,11 +31,11 @@ from gasguard.org.choices import Role
 from gasguard.org.models import Department
 from gasguard.sites.choices import GAS_USING_TYPES, Fuel, LicenceKind, SiteType
 from gasguard.sites.models import Licence, Site
-from gasguard.utilities import clock, hotsql, uploads
+from gasguard.utilities import clock, hotsql, pii, uploads
 from gasguard.utilities.credit_code import credit_code_error, id_number_error
 from gasguard.utilities.uuid7 import uuid7
 
-from . import codes, pii
+from . import codes
 from .checklist import BY_KEY, points_for
 from .choices import (
     BANNED_IN_CATERING,
@@ -69,7 +69,7 @@ from .models import (
     StatusChange,
     Worker,
 )
-from .scope import acts_for, is_inspection_agency, is_office, is_regulator
+from .scope import acts_for, area_path, customer_q, is_inspection_agency, is_office, is_regulator
 
 
 def setting(name, default):
@@ -749,7 +749,11 @@ def register_worker(*, enterprise, name, role, certificate_number, certificate_v
 
 
 def _customer_snapshot(customer):
-    return audit.snapshot(customer, exclude=("id_number_encrypted", "id_number_hash"))
+    """The customer as the audit chain keeps it: the masked forms only (the record is never rewritten, so it must not
+    hold what the customer may later have erased); the row's id says who it is."""
+    data = audit.snapshot(customer, exclude=("id_number_encrypted", "id_number_hash", "phone_encrypted", "phone_hash"))
+    data["name"] = customer.name_masked
+    return data
 
 
 @transaction.atomic
@@ -795,7 +799,8 @@ def register_customer(*, enterprise, kind, name, phone, address, by, jurisdictio
     if existing:
         return existing
     customer = Customer.objects.create(
-        enterprise=enterprise, kind=kind, name=name, phone=phone,
+        enterprise=enterprise, kind=kind, name=name, phone_encrypted=pii.encrypt(phone),
+        phone_hash=pii.lookup_hash(phone), phone_masked=pii.mask_phone(phone),
         id_number_encrypted=pii.encrypt(id_number) if id_number else "", id_number_hash=digest,
         id_number_masked=pii.mask_id_number(id_number) if id_number else "", credit_code=credit_code, site=site,
         jurisdiction=jurisdiction, address=address, registered_by=by)
@@ -803,13 +808,48 @@ def register_customer(*, enterprise, kind, name, phone, address, by, jurisdictio
     return customer
 
 
+class TooManyReveals(Exception):
+    """The user has revealed PII_REVEALS_PER_HOUR values in the last hour (HTTP 429)."""
+
+
+REVEALABLE = ("id_number", "phone")
+
+
+def may_reveal(user, customer, field) -> bool:
+    """Who may see a customer's value whole: the ID number, the office only; the phone, those who must call the
+    customer — the seller (its own users), the street or zone of the customer's area, the office."""
+    if not Customer.objects.filter(customer_q(user), pk=customer.pk).exists():
+        return False
+    if field == "id_number" or is_office(user):
+        return is_office(user)
+    if user.role == Role.ENTERPRISE:
+        return acts_for(user, customer.enterprise)
+    return area_path(user) is not None
+
+
 @transaction.atomic
-def reveal_id_number(customer, *, by) -> str:
-    """The whole ID number, for the office only; each view is recorded in the audit trail."""
-    if not is_office(by):
-        raise PermissionDenied("只有区专班办公室可以查看完整身份证号码")
-    audit.record("cylinders.customer.reveal_id", customer, actor=by, extra={"masked": customer.id_number_masked})
-    return customer.id_number()
+def reveal(customer, field, reason, *, by) -> str:
+    """A customer's ID number or phone number whole, for a user whose scope and role allow it, with a reason; at
+    most PII_REVEALS_PER_HOUR values per user in any hour (TooManyReveals). Each reveal is an audit record with the
+    reason and the masked value, never the value itself."""
+    if field not in REVEALABLE:
+        raise ValidationError({"field": _("须为 id_number（身份证号码）或 phone（联系电话）")})
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("请填写查看原因")})
+    if len(reason) > 200:
+        raise ValidationError({"reason": _("查看原因不能超过200字")})
+    if not may_reveal(by, customer, field):
+        raise PermissionDenied(_("只有区专班办公室可以查看完整身份证号码") if field == "id_number"
+                               else _("只有销售企业、所在属地和区专班办公室可以查看完整联系电话"))
+    limit = setting("PII_REVEALS_PER_HOUR", 20)
+    since = clock.now() - timedelta(hours=1)
+    if audit.AuditRecord.objects.filter(actor=by, action="cylinders.customer.reveal", at__gte=since).count() >= limit:
+        raise TooManyReveals(_("一小时内查看个人信息已达 %(limit)s 次上限，请稍后再试") % {"limit": limit})
+    masked = customer.id_number_masked if field == "id_number" else customer.phone_masked
+    audit.record("cylinders.customer.reveal", customer, actor=by,
+                 extra={"field": field, "reason": reason, "masked": masked})
+    return customer.id_number() if field == "id_number" else customer.phone_number()
 
 
 def _customer_site(customer, by) -> Site:
@@ -817,9 +857,10 @@ def _customer_site(customer, by) -> Site:
     if customer.site_id:
         return customer.site
     site = Site.objects.create(
-        name=f"居民用户 {customer.name[:1]}*（{customer.address[:60]}）", site_type=SiteType.HOUSEHOLD,
-        jurisdiction=customer.jurisdiction, address=customer.address, fuel=Fuel.LPG, contact_person=customer.name,
-        contact_phone=customer.phone)
+        name=f"居民用户 {customer.name_masked}（{customer.address[:60]}）", site_type=SiteType.HOUSEHOLD,
+        jurisdiction=customer.jurisdiction, address=customer.address, fuel=Fuel.LPG,
+        # The masked forms only: the customer (Customer.site) holds the data, reveal() shows it.
+        contact_person=customer.name_masked, contact_phone=customer.phone_masked)
     customer.site = site
     customer.save(update_fields=["site"])
     audit.record("cylinders.customer.household_site", customer, actor=by, extra={"site": site.pk})
@@ -1057,7 +1098,8 @@ def deliver(*, sale, answers: dict, acknowledged_by: str, by, delivered_at=None,
         checklist={p.key: {"passed": ok, "value": str(n) if n is not None else None} for p, ok, n in judged},
         failed_count=sum(ok is False for _, ok, _ in judged), acknowledged_by=acknowledged_by.strip(), by=by)
     found = []
-    person = customer.name if customer.kind == CustomerKind.PERSON else (site.contact_person or customer.name)
+    # A resident is named by surname and masked phone (the customer record holds the rest; reveal() shows it).
+    person = customer.name_masked if customer.kind == CustomerKind.PERSON else (site.contact_person or customer.name)
     for point, ok, number in judged:
         if ok is not False:
             continue
@@ -1068,10 +1110,12 @@ def deliver(*, sale, answers: dict, acknowledged_by: str, by, delivered_at=None,
         found.append(hazard_services.register(
             site=site, description=f"{point.failure}{measured}（随瓶安检，销售单{sale.number}）",
             severity=item.severity if item else "general", lead_unit=lead, co_units=co,
-            responsible_party=customer.name, responsible_person=person, responsible_phone=customer.phone,
+            responsible_party=customer.name_masked, responsible_person=person, responsible_phone=customer.phone_masked,
             deadline=clock.today() + timedelta(days=days), by=by, source=Source.DELIVERY_CHECK, item=item,
             disposition=item.disposition if item else "", legal_basis=item.legal_basis if item else point.legal_basis,
-            note=f"随瓶安检（{sale.seller}，安检人员{sale.safety_checker}）"))
+            # Who must call the user finds the number on the customer's page (reveal, with a reason).
+            note=f"随瓶安检（{sale.seller}，安检人员{sale.safety_checker}）；用户联系电话：{customer.phone_masked}，"
+                 f"完整号码在用户页（{reverse('cylinders_customer', args=[customer.pk])}）填写原因后查看"))
     delivery.photos.set([hazard_services.attach_photo(upload, by=by) for upload in photos])
     if found:
         from .notice import rectification_notice
@@ -1108,25 +1152,9 @@ def record_return(*, code, by, returned_at=None) -> CylinderReturn:
 
 @transaction.atomic
 def rotate_pii_keys(*, batch_size=1000) -> int:
-    """Every stored ID number re-encrypted under the newest of PII_KEYS, with its lookup hash under that key: one
-    transaction (all or nothing), read and written `batch_size` rows at a time. A number no configured key opens
-    stops it with a ValidationError naming the customer, and nothing is changed. Returns the rows rewritten."""
-    last, done = 0, 0
-    while True:
-        batch = list(Customer.objects.select_for_update().filter(pk__gt=last).exclude(id_number_encrypted="")
-                     .order_by("pk").only("pk", "id_number_encrypted", "id_number_hash")[:batch_size])
-        if not batch:
-            break
-        for customer in batch:
-            try:
-                number = pii.decrypt(customer.id_number_encrypted)
-            except InvalidToken:
-                raise ValidationError(f"用户 #{customer.pk} 的身份证号码无法用现有的任何密钥（PII_KEYS、CYLINDER_PII_KEY）"
-                                      "解密：密钥不全，未作任何更改")
-            customer.id_number_encrypted = pii.encrypt(number)
-            customer.id_number_hash = pii.lookup_hash(number)
-        Customer.objects.bulk_update(batch, ["id_number_encrypted", "id_number_hash"])
-        done += len(batch)
-        last = batch[-1].pk
-    audit.record("cylinders.pii.rotate", object_type="cylinders.customer", extra={"rows": done})
-    return done
+    """Every encrypted value (utilities.pii's registry: buyers' ID numbers and phones) re-encrypted under the newest
+    of PII_KEYS with its lookup hash: all or nothing (a value no key opens is a ValidationError naming its row).
+    Returns the values rewritten."""
+    done = pii.rotate(batch_size=batch_size)
+    audit.record("cylinders.pii.rotate", object_type="cylinders.customer", extra={"rows": sum(done.values()), **done})
+    return sum(done.values())

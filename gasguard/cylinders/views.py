@@ -94,10 +94,24 @@ def cylinder_page(request, code):
 
 @login_required
 def customer_page(request, pk):
-    customer = get_object_or_404(Customer.objects.filter(customer_q(request.user)).select_related("enterprise"),
-                                 pk=pk)
-    return render(request, "cylinders/customer.html", {"customer": customer,
-                                                       "rows": trace.received_by(customer, request.user)[:500]})
+    """The customer, its ID and phone numbers masked; a POST (field, reason) shows one whole to whom may see it."""
+    customer = get_object_or_404(Customer.objects.filter(customer_q(request.user))
+                                 .select_related("enterprise", "jurisdiction"), pk=pk)
+    context = {"customer": customer, "revealed": {}, "errors": {}, "post": request.POST,
+               "can_reveal": {f: services.may_reveal(request.user, customer, f) for f in services.REVEALABLE}}
+    status = 200
+    if request.method == "POST":
+        field = request.POST.get("field", "")
+        try:
+            context["revealed"][field] = services.reveal(customer, field, request.POST.get("reason"), by=request.user)
+        except ValidationError as exc:
+            context["errors"], status = exc.message_dict, 400
+        except PermissionDenied as exc:
+            context["errors"], status = {"field": [str(exc)]}, 403
+        except services.TooManyReveals as exc:
+            context["errors"], status = {"reason": [str(exc)]}, 429
+    context["rows"] = trace.received_by(customer, request.user)[:500]
+    return render(request, "cylinders/customer.html", context, status=status)
 
 
 @login_required
@@ -149,9 +163,9 @@ def scan(request, code, token=None):
     token (an HMAC of the code), so the registry cannot be read by walking the codes; a code alone (a label printed
     before the token) answers only whether the cylinder is fit for use."""
     from gasguard.utilities import clock
+    from gasguard.utilities.pii import mask_phone
 
     from .labels import token_matches
-    from .pii import mask_phone
 
     code = codes.normalise(code)
     problem = codes.code_error(code)

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import connection, transaction
 
-from gasguard.utilities import clock
+from gasguard.utilities import clock, pii
 from gasguard.utilities.pglisten import listening_connection
 
 from .choices import Channel
@@ -48,6 +48,15 @@ class EmailSender:
                   from_email=None, recipient_list=[notification.target])
 
 
+def unsealed(payload: dict) -> dict:
+    """The payload as the gateway needs it: its "sealed" values (personal data, encrypted with utilities.pii so that
+    the outbox row holds none in clear) opened in place of their masked forms."""
+    if not payload.get("sealed"):
+        return payload
+    opened = {key: pii.decrypt(token) for key, token in payload["sealed"].items()}
+    return {**{k: v for k, v in payload.items() if k != "sealed"}, **opened}
+
+
 @sender(Channel.WEBHOOK)
 class WebhookSender:
     """POST the payload as JSON to the target URL (an SMS or messaging gateway); anything but 2xx is a failure."""
@@ -55,7 +64,7 @@ class WebhookSender:
     timeout = 5
 
     def send(self, notification):
-        body = json.dumps(notification.payload, ensure_ascii=False).encode("utf-8")
+        body = json.dumps(unsealed(notification.payload), ensure_ascii=False).encode("utf-8")
         req = urllib.request.Request(notification.target, data=body, method="POST",
                                      headers={"Content-Type": "application/json; charset=utf-8"})
         with urllib.request.urlopen(req, timeout=self.timeout) as resp:  # noqa: S310 (configured URL)

@@ -51,6 +51,7 @@ ADDRESSES = {
     "api-cylinders-ping-auth": {}, "api-cylinders-gate-check": {}, "api-cylinders-fillings": {},
     "api-cylinders-offline-batch": {}, "api-cylinders-workers": {}, "api-cylinders-customers": {},
     "api-cylinders-customer": {"pk": "customer"}, "api-cylinders-customer-reveal": {"pk": "customer"},
+    "api-cylinders-customer-reveal-field": {"pk": "customer"},
     "api-cylinders-customer-received": {"pk": "customer"}, "api-cylinders-sales": {},
     "api-cylinders-sale": {"pk": "sale"}, "api-cylinders-sale-delivery": {"pk": "sale"},
     "api-cylinders-notice": {"pk": "delivery"}, "api-cylinders-returns": {},

@@ -1,9 +1,9 @@
-"""API representations of the cylinder chain. Writes go through cylinders.services; ID numbers leave only masked."""
+"""API representations of the cylinder chain. Writes go through cylinders.services; ID and phone numbers leave only
+masked (customers/<id>/reveal/ shows one whole, with a reason)."""
 from rest_framework import serializers
 
 from ..choices import CustomerKind, CylinderModel, Status, WorkerRole
 from ..models import Customer, Cylinder, CylinderReturn, Delivery, Filling, GateCheck, Sale, Worker
-from ..pii import mask_phone
 from ..scope import OTHER_AREA
 
 
@@ -123,17 +123,22 @@ class WorkerInSerializer(serializers.Serializer):
 class CustomerSerializer(serializers.ModelSerializer):
     id_number = serializers.CharField(source="id_number_masked", read_only=True,
                                       help_text="脱敏显示；完整号码仅区专班办公室可查看（留痕）")
-    phone = serializers.SerializerMethodField()
+    phone = serializers.CharField(source="phone_masked", read_only=True,
+                                  help_text="脱敏显示；销售企业、所在属地和区专班办公室可填写原因查看完整号码（留痕）")
 
     class Meta:
         model = Customer
         fields = ["id", "enterprise", "kind", "name", "phone", "id_number", "credit_code", "site", "jurisdiction",
                   "address", "registered_at"]
 
-    def get_phone(self, obj) -> str:
-        user = self.context["request"].user
-        from ..scope import acts_for
-        return obj.phone if acts_for(user, obj.enterprise) else mask_phone(obj.phone)
+
+class RevealInSerializer(serializers.Serializer):
+    field = serializers.ChoiceField(choices=[("id_number", "身份证号码"), ("phone", "联系电话")])
+    reason = serializers.CharField(max_length=200, help_text="查看原因（必填，记入审计记录）")
+
+
+class RevealIdInSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200, help_text="查看原因（必填，记入审计记录）")
 
 
 class CustomerInSerializer(serializers.Serializer):

@@ -31,6 +31,7 @@ urlpatterns = [
     path("customers/", views.CustomerList.as_view(), name="api-cylinders-customers"),
     path("customers/<int:pk>/", views.customer_detail, name="api-cylinders-customer"),
     path("customers/<int:pk>/reveal-id/", views.customer_reveal_id, name="api-cylinders-customer-reveal"),
+    path("customers/<int:pk>/reveal/", views.customer_reveal, name="api-cylinders-customer-reveal-field"),
     path("customers/<int:pk>/received/", views.customer_received, name="api-cylinders-customer-received"),
     path("sales/", views.SaleList.as_view(), name="api-cylinders-sales"),
     path("sales/<int:pk>/", views.sale_detail, name="api-cylinders-sale"),

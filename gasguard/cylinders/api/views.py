@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import (
@@ -20,6 +20,7 @@ from rest_framework.decorators import (
     permission_classes,
     renderer_classes,
 )
+from rest_framework.exceptions import Throttled
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
@@ -27,7 +28,7 @@ from rest_framework.response import Response
 
 from gasguard.org.models import Enterprise, Jurisdiction
 from gasguard.sites.models import Site
-from gasguard.utilities import jsonbody, uploads
+from gasguard.utilities import jsonbody, pii, uploads
 
 from .. import codes, services, trace
 from ..models import Customer, Cylinder, Delivery, Filling, Sale, Worker
@@ -363,7 +364,14 @@ class CustomerList(generics.ListCreateAPIView):
     search_fields = ["name", "address", "credit_code"]
 
     def get_queryset(self):
-        return Customer.objects.filter(customer_q(self.request.user)).select_related("enterprise").order_by("id")
+        qs = Customer.objects.filter(customer_q(self.request.user)).select_related("enterprise").order_by("id")
+        phone = self.request.query_params.get("phone", "").strip()
+        # By the whole number, through its keyed hash (under every key, while rows are being rotated).
+        return qs.filter(phone_hash__in=pii.lookup_hashes(phone)) if phone else qs
+
+    @extend_schema(parameters=[OpenApiParameter("phone", str, description="完整联系电话（按检索哈希查找，不回显）")])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
     @extend_schema(request=s.CustomerInSerializer, responses={201: s.CustomerSerializer})
     def post(self, request):
@@ -398,11 +406,29 @@ def customer_detail(request, pk):
     return Response(s.CustomerSerializer(customer_or_404(request.user, pk), context={"request": request}).data)
 
 
-@extend_schema(request=None, responses={200: OpenApiResponse(description="完整身份证号码（查看留痕）")})
+def _reveal(request, customer, field, reason):
+    try:
+        return services.reveal(customer, field, reason, by=request.user)
+    except services.TooManyReveals as exc:
+        raise Throttled(detail=str(exc))
+
+
+@extend_schema(request=s.RevealInSerializer, responses={200: OpenApiResponse(
+    description="完整的身份证号码或联系电话（须填原因，每人每小时限 PII_REVEALS_PER_HOUR 次，查看留痕）")})
+@api_view(["POST"])
+def customer_reveal(request, pk):
+    customer = customer_or_404(request.user, pk)
+    data = _valid(s.RevealInSerializer, request)
+    return Response({"id": customer.pk, data["field"]: _reveal(request, customer, data["field"], data["reason"])})
+
+
+@extend_schema(request=s.RevealIdInSerializer, responses={200: OpenApiResponse(
+    description="完整身份证号码（同 reveal/，field=id_number）")})
 @api_view(["POST"])
 def customer_reveal_id(request, pk):
     customer = customer_or_404(request.user, pk)
-    return Response({"id": customer.pk, "id_number": services.reveal_id_number(customer, by=request.user)})
+    reason = _valid(s.RevealIdInSerializer, request)["reason"]
+    return Response({"id": customer.pk, "id_number": _reveal(request, customer, "id_number", reason)})
 
 
 @extend_schema(responses={200: OpenApiResponse(description="该用户收到的气瓶")})

@@ -50,11 +50,12 @@ def test_a_wrong_check_digit_is_refused(gas):
 def test_only_the_office_sees_the_whole_number_and_each_view_is_recorded(gas, personas):
     customer = Customer.objects.get(pk=register(api_client(gas.user)).json()["id"])
     url = f"/api/v1/cylinders/customers/{customer.pk}/reveal-id/"
-    assert api_client(gas.user).post(url).status_code == 403
-    assert api_client(personas.street_a).post(url).status_code == 403
-    response = api_client(personas.office).post(url)
+    reason = {"reason": "核查实名登记"}
+    assert api_client(gas.user).post(url, reason, format="json").status_code == 403
+    assert api_client(personas.street_a).post(url, reason, format="json").status_code == 403
+    response = api_client(personas.office).post(url, reason, format="json")
     assert response.status_code == 200 and response.json()["id_number"] == NUMBER
-    views = AuditRecord.objects.filter(action="cylinders.customer.reveal_id", object_id=str(customer.pk))
+    views = AuditRecord.objects.filter(action="cylinders.customer.reveal", object_id=str(customer.pk))
     assert views.count() == 1 and views.get().actor == personas.office
     assert NUMBER not in views.get().data
 

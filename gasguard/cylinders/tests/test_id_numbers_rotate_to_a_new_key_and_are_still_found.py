@@ -11,10 +11,10 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from gasguard.audit.models import AuditRecord
-from gasguard.cylinders import pii, services
+from gasguard.cylinders import services
 from gasguard.cylinders.choices import CustomerKind
 from gasguard.cylinders.models import Customer
-from gasguard.utilities import testing
+from gasguard.utilities import pii, testing
 
 from . import helpers
 
@@ -55,6 +55,8 @@ def test_a_new_key_reads_and_finds_the_old_numbers_and_rotate_moves_them(gas):
             person = Customer.objects.get(pk=person.pk)
             assert person.id_number() == helpers.id_number(5000 + n)
             assert person.id_number_hash == pii.lookup_hash(helpers.id_number(5000 + n))
+            # the phones too: rotation walks every registered encrypted column
+            assert person.phone_number() == "13912345678" and person.phone_hash == pii.lookup_hash("13912345678")
         assert register(gas, 3).pk == people[3].pk
         assert Customer.objects.count() == 6
 

@@ -2,6 +2,7 @@
 and once to its last customer (by the SMS gateway of the monitoring outbox when one is configured); running the
 command again sends nothing twice; an enterprise sees only its own cylinders' reminders."""
 import io
+import json
 from datetime import timedelta
 
 import pytest
@@ -11,6 +12,7 @@ from django.test import override_settings
 from gasguard.cylinders import signals
 from gasguard.cylinders.models import Cylinder, Reminder
 from gasguard.monitoring.models import Notification
+from gasguard.monitoring.notify import unsealed
 from gasguard.utilities import clock
 from gasguard.utilities.testing import PASSWORD
 
@@ -36,7 +38,9 @@ def test_the_command_queues_and_sends_each_reminder_once(gas):
     assert "queued 2" in out.getvalue() and "sent 1 in-app, 1 by SMS" in out.getvalue()
     assert not Reminder.objects.filter(sent_at__isnull=True).exists()
     [sms] = Notification.objects.filter(event="cylinder.reminder")
-    assert sms.payload["phone"] == buyer.phone and cyl.code in sms.payload["text"]
+    assert sms.payload["phone"] == buyer.phone_masked and cyl.code in sms.payload["text"]
+    assert buyer.phone_number() not in json.dumps(sms.payload)  # stored sealed: the gateway's sender opens it
+    assert unsealed(sms.payload)["phone"] == buyer.phone_number()
 
     call_command("cylinder_reminders", stdout=(again := io.StringIO()))
     assert "queued 0" in again.getvalue() and "sent 0 in-app, 0 by SMS" in again.getvalue()

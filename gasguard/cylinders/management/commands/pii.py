@@ -5,7 +5,7 @@ from gasguard.cylinders import services
 
 
 class Command(BaseCommand):
-    help = ("购气用户身份证号码的密钥。pii rotate：用 PII_KEYS 中最新（第一个）密钥重新加密全部已存号码并重算检索哈希，"
+    help = ("个人信息（购气用户的身份证号码、联系电话）的密钥。pii rotate：用 PII_KEYS 中最新（第一个）密钥重新加密全部已存信息并重算检索哈希，"
             "全部成功或全部不变；完成后即可从 PII_KEYS 中去掉旧密钥。")
 
     def add_arguments(self, parser):
@@ -19,4 +19,4 @@ class Command(BaseCommand):
             rows = services.rotate_pii_keys(batch_size=batch_size)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages))
-        self.stdout.write(self.style.SUCCESS(f"已用最新密钥重新加密 {rows} 个身份证号码。"))
+        self.stdout.write(self.style.SUCCESS(f"已用最新密钥重新加密 {rows} 项个人信息（身份证号码、联系电话）。"))
