@@ -47,6 +47,15 @@ def _jobs_run_at_once():
     HUEY.immediate = False
 
 
+@pytest.fixture
+def job_worker():
+    """The job worker in a thread: tasks wait in the queue until it runs them, as with `gasguard run_huey`."""
+    from gasguard.jobs.testing import worker_running
+
+    with worker_running() as huey:
+        yield huey
+
+
 @pytest.fixture(scope="module")
 def _persona_pks(django_db_setup, django_db_blocker):
     """The personas, created once per test module (like Django's setUpTestData): inside a transaction that is

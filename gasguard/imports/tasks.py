@@ -4,7 +4,7 @@ from huey.contrib.djhuey import HUEY, db_task
 from . import runner
 
 
-@db_task(name="imports.run_import")
+@db_task()
 def run_import(job_id: int):
     runner.run_queued(job_id)
 

@@ -4,7 +4,7 @@ from huey.contrib.djhuey import HUEY, db_task
 from . import services
 
 
-@db_task(name="reports.run_report")
+@db_task()
 def run_report(run_id: int):
     services.run_queued(run_id)
 
