@@ -34,6 +34,28 @@ def _test_settings():
     shutil.rmtree(anchors, ignore_errors=True)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _jobs_run_at_once():
+    """huey's immediate mode: a task (an import, a report run) runs as soon as it is enqueued, in the thread that
+    enqueues it, through the same task code as in the worker; its queue and key-value store are in memory. (A
+    task enqueued at a commit runs when that commit happens: inside a test's transaction, see
+    `captureOnCommitCallbacks`.)"""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+    yield
+    HUEY.immediate = False
+
+
+@pytest.fixture
+def job_worker():
+    """The job worker in a thread: tasks wait in the queue until it runs them, as with `gasguard run_huey`."""
+    from gasguard.jobs.testing import worker_running
+
+    with worker_running() as huey:
+        yield huey
+
+
 @pytest.fixture(scope="module")
 def _persona_pks(django_db_setup, django_db_blocker):
     """The personas, created once per test module (like Django's setUpTestData): inside a transaction that is

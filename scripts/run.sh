@@ -37,7 +37,8 @@ fi
 pids+=($!)
 "$BIN/gasguard" monitor_jobs > var/log/monitor-jobs.log 2>&1 &
 pids+=($!)
-# Scheduled work (gasguard/jobs): huey's worker on its SQLite queue (var/jobs.sqlite3; JOBS_REDIS_URL for Redis).
+# Scheduled work (gasguard/jobs), Excel imports and report runs: huey's worker on its SQLite queue (var/jobs.sqlite3;
+# JOBS_REDIS_URL for Redis).
 # The reporting job runs once now so that reminders and late reports are current; every job is safe to repeat.
 "$BIN/gasguard" run_jobs --only report_reminders > var/log/jobs.log 2>&1 || true
 "$BIN/gasguard" run_huey >> var/log/jobs.log 2>&1 &

@@ -1,19 +1,19 @@
-"""Running an import job: in a background thread (its own database connection, closed at the end), or in the
-caller's thread when settings.IMPORTS_SYNC is true (tests).
+"""Running an import job, in the job worker (`gasguard run_huey`): the upload view enqueues the huey task
+`imports.tasks.run_import` once the job row commits, and the worker runs `run_job`.
 
 Progress: while validating, the job row is updated now and then (autocommit, so the page polling it sees it).
-While writing, the writes are one transaction that the job row must stay out of; progress then goes to a
-process-local table that the status view reads, and on PostgreSQL also through a second connection to the job row
-(so a poll answered by another web process sees it too). SQLite allows one writer at a time, so there the
-process-local table is all (the embedded default runs in one process anyway).
+While writing, the writes are one transaction that the job row must stay out of; progress then goes to huey's
+key-value store (the SQLite queue file beside the database, or Redis), which every web process reads and which no
+database write lock holds up.
 """
 import logging
-import threading
 import time
+from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
+from huey.contrib.djhuey import HUEY
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
@@ -21,31 +21,30 @@ from gasguard.utilities import clock, xlsxlimits
 
 from . import cells
 from .importers import IMPORTERS, ImportFailed, Row, validate_all, write_all
-from .models import ImportJob, JobState
+from .models import FINAL_STATES, ImportJob, JobState
 
 log = logging.getLogger(__name__)
 
 FLUSH_SECONDS = 0.5
-_live: dict[int, dict] = {}
-_live_lock = threading.Lock()
+
+
+def _progress_key(job_id: int) -> str:
+    return f"imports:progress:{job_id}"
 
 
 def live_progress(job_id: int) -> dict | None:
-    with _live_lock:
-        state = _live.get(job_id)
-        return dict(state) if state else None
+    """The progress of a job in its write phase, as the worker last published it (None outside that phase)."""
+    return HUEY.get(_progress_key(job_id), peek=True)
 
 
 class Progress:
-    def __init__(self, job, *, side_connection: bool):
+    def __init__(self, job):
         self.job_id = job.pk
         self.state = job.state
         self.total = 0
         self.processed = 0
         self.writing = False
         self._last = 0.0
-        self._side = None
-        self._use_side = side_connection and connection.vendor != "sqlite"
 
     def begin(self, state, total=None):
         """A new phase. Called outside the write transaction, so the job row itself is updated."""
@@ -56,14 +55,14 @@ class Progress:
         self.writing = False
         self.flush(force=True)
         self.writing = state == JobState.WRITING
+        if self.writing:
+            self.flush(force=True)
 
     def step(self, n=1):
         self.processed += n
         self.flush()
 
     def flush(self, force=False):
-        with _live_lock:
-            _live[self.job_id] = {"state": self.state, "total_rows": self.total, "processed_rows": self.processed}
         now = time.monotonic()
         if not force and now - self._last < FLUSH_SECONDS:
             return
@@ -71,29 +70,17 @@ class Progress:
         values = {"state": self.state, "total_rows": self.total, "processed_rows": self.processed}
         if not self.writing:
             ImportJob.objects.filter(pk=self.job_id).update(updated_at=clock.now(), **values)
-        elif self._use_side:
-            self._side_update(values)
-
-    def _side_update(self, values):
+            return
         try:
-            if self._side is None:
-                self._side = connections.create_connection("default")
-            table = ImportJob._meta.db_table
-            with self._side.cursor() as cursor:
-                cursor.execute(f"UPDATE {self._side.ops.quote_name(table)} SET state = %s, total_rows = %s, "
-                               "processed_rows = %s, updated_at = %s WHERE id = %s",
-                               [values["state"], values["total_rows"], values["processed_rows"], clock.now(),
-                                self.job_id])
+            HUEY.put(_progress_key(self.job_id), values)
         except Exception:  # progress is a courtesy: never let it break the import
-            log.warning("import %s: progress not written through the side connection", self.job_id, exc_info=True)
-            self._use_side = False
+            log.warning("import %s: progress not published", self.job_id, exc_info=True)
 
     def close(self):
-        with _live_lock:
-            _live.pop(self.job_id, None)
-        if self._side is not None:
-            self._side.close()
-            self._side = None
+        try:
+            HUEY.delete(_progress_key(self.job_id))
+        except Exception:
+            log.warning("import %s: progress not removed", self.job_id, exc_info=True)
 
 
 def read_rows(job, importer) -> tuple[list[Row], list[dict]]:
@@ -148,7 +135,7 @@ def _rows(wb, importer, max_rows):
     return rows, []
 
 
-def run_job(job_id: int, *, sync: bool = False) -> ImportJob:
+def run_job(job_id: int) -> ImportJob:
     """Validate every row, then write all of them or none. Runs a job once; returns it as it ended."""
     job = _when_unlocked(lambda: ImportJob.objects.select_related("user", "user__jurisdiction").get(pk=job_id))
     if job.state != JobState.QUEUED:
@@ -157,7 +144,7 @@ def run_job(job_id: int, *, sync: bool = False) -> ImportJob:
     _when_unlocked(lambda: ImportJob.objects.filter(pk=job.pk).update(state=JobState.VALIDATING, started_at=started,
                                                                       updated_at=started))
     job.started_at = started
-    progress = Progress(job, side_connection=not sync)
+    progress = Progress(job)
     result = {}
     try:
         importer = IMPORTERS[job.kind](job, progress)
@@ -180,7 +167,7 @@ def run_job(job_id: int, *, sync: bool = False) -> ImportJob:
     except Exception as exc:
         log.exception("import %s failed", job.pk)
         result = {"state": JobState.FAILED, "processed_rows": 0,
-                  "message": f"导入时发生系统错误（{exc.__class__.__name__}），未导入任何数据。请稍后重试或联系管理员。"}
+                  "message": _system_error(exc)}
     finally:
         fields = {"total_rows": job.total_rows, "finished_at": clock.now(), "updated_at": clock.now(), **result}
         fields.setdefault("state", JobState.FAILED)
@@ -207,19 +194,37 @@ def _when_unlocked(fn, attempts=50):
             time.sleep(0.02 * (attempt + 1))
 
 
-def _thread_main(job_id: int):
+def run_queued(job_id: int) -> None:
+    """The worker's entry: run the job; whatever goes wrong, it ends failed with a reason, never left running."""
     try:
         run_job(job_id)
-    finally:
-        connection.close()  # this thread's own connection
+    except Exception as exc:
+        log.exception("import %s could not be run", job_id)
+        message = _system_error(exc)
+        _when_unlocked(lambda: ImportJob.objects.filter(pk=job_id).exclude(state__in=FINAL_STATES).update(
+            state=JobState.FAILED, message=message, finished_at=clock.now(), updated_at=clock.now()))
 
 
-def start(job: ImportJob) -> threading.Thread | None:
-    """Run the job: at once in this thread when settings.IMPORTS_SYNC, else in a background thread started when
-    the transaction that stored the upload commits. Returns the thread (not yet started until the commit)."""
-    if getattr(settings, "IMPORTS_SYNC", False):
-        run_job(job.pk, sync=True)
-        return None
-    thread = threading.Thread(target=_thread_main, args=(job.pk,), name=f"gasguard-import-{job.pk}", daemon=True)
-    transaction.on_commit(thread.start)
-    return thread
+def _system_error(exc) -> str:
+    return _("导入时发生系统错误（%(error)s），未导入任何数据。请稍后重试或联系管理员。") % {
+        "error": exc.__class__.__name__}
+
+
+def start(job: ImportJob) -> None:
+    """Hand the job to the worker once the transaction that stored the upload commits."""
+    from .tasks import run_import
+
+    transaction.on_commit(lambda: run_import(job.pk))
+
+
+ABANDONED_AFTER = timedelta(hours=1)
+
+
+def fail_abandoned_jobs() -> int:
+    """A job still unfinished an hour after its upload lost its worker (stopped or killed mid-run; nothing was
+    written: the write is one transaction): say so, so that the file can be sent again."""
+    now = clock.now()
+    return ImportJob.objects.filter(state__in=[JobState.QUEUED, JobState.VALIDATING, JobState.WRITING],
+                                    created_at__lt=now - ABANDONED_AFTER).update(
+        state=JobState.FAILED, finished_at=now, updated_at=now,
+        message=_("导入过程中断（可能是后台任务服务重启），未导入任何数据，请重新上传。"))

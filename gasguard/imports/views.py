@@ -68,6 +68,7 @@ def index(request, forms_by_kind=None, status=200):
     cards = [{"kind": k, "label": Kind(k).label, "description": DESCRIPTIONS[k],
               "form": forms_by_kind.get(k) or UploadForm()} for k in
              [k for k in (Kind.ENTERPRISES, Kind.SITES, Kind.HAZARDS) if k in kinds]]
+    runner.fail_abandoned_jobs()
     jobs = ImportJob.objects.filter(user=request.user)[:20]
     return render(request, "imports/index.html", {"cards": cards, "jobs": jobs}, status=status)
 
@@ -121,6 +122,8 @@ def status_of(job: ImportJob) -> dict:
 @login_required
 def job_page(request, pk):
     job = _job(request, pk)
+    if not job.is_finished and runner.fail_abandoned_jobs():  # a stopped worker's job is not "running" for ever
+        job.refresh_from_db()
     return render(request, "imports/job.html", {"job": job, "status": status_of(job)})
 
 

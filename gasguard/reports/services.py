@@ -1,20 +1,22 @@
 """Producing the district report: figures → charts → Word → PDF → Excel, for the command and the office's page."""
 import logging
-import threading
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import transaction
+from django.utils.translation import gettext as _
 
 from gasguard.audit import services as audit
 from gasguard.utilities import clock
 
 from . import charts, excel, pdf, word
+from .charts import FontMissing
 from .figures import district_figures, period
 from .models import ReportRun, ReportTemplate, RunState
+from .pdf import PdfFailed
 
 log = logging.getLogger(__name__)
 
@@ -67,19 +69,15 @@ def write(report: Report, out_dir) -> dict[str, Path]:
 
 
 def request_run(month: str, *, by) -> ReportRun:
-    """Queue a report for the office; it runs in a background thread once the request commits (or at once with
-    REPORTS_SYNC)."""
+    """Queue a report for the office: the job worker produces it (`tasks.run_report`, enqueued once the run's row
+    commits). Returns the run as queued."""
+    from .tasks import run_report
+
     p = period(month)  # a bad month is refused here, before anything is stored
     with transaction.atomic():
         run = ReportRun.objects.create(month=p.month, requested_by=by, template=active_template())
         audit.record("report.request", run, actor=by, after={"month": p.month})
-        if not getattr(settings, "REPORTS_SYNC", False):
-            thread = threading.Thread(target=_thread_main, args=(run.pk,), name=f"gasguard-report-{run.pk}",
-                                      daemon=True)
-            transaction.on_commit(thread.start)
-            return run
-    execute(run.pk)
-    run.refresh_from_db()
+        transaction.on_commit(lambda: run_report(run.pk))
     return run
 
 
@@ -108,18 +106,31 @@ ABANDONED_AFTER = timedelta(hours=1)
 
 
 def fail_abandoned_runs() -> int:
-    """A run still unfinished an hour on lost its thread (the server restarted): say so, so it can be run again."""
+    """A run still unfinished an hour on lost its worker (stopped or killed mid-run): say so, so it can be run
+    again."""
     return ReportRun.objects.filter(state__in=[RunState.QUEUED, RunState.RUNNING],
                                     created_at__lt=clock.now() - ABANDONED_AFTER).update(
-        state=RunState.FAILED, step="中断", finished_at=clock.now(),
-        message="生成过程中断（可能是服务重启），请重新生成。")
+        state=RunState.FAILED, step=_("中断"), finished_at=clock.now(),
+        message=_("生成过程中断（可能是后台任务服务重启），请重新生成。"))
 
 
-def _thread_main(run_id):
+# Errors that carry their own message for the office (a template it cannot fill, no Chinese font, PDF failure).
+EXPLAINED = (ValidationError, PdfFailed, FontMissing)
+
+
+def run_queued(run_id: int) -> None:
+    """The worker's entry: produce the run; whatever goes wrong, it ends failed with a reason, never left
+    running."""
     try:
         execute(run_id)
-    finally:
-        connection.close()
+    except Exception as exc:
+        log.exception("report run %s could not be run", run_id)
+        ReportRun.objects.filter(pk=run_id).exclude(state__in=[RunState.DONE, RunState.FAILED]).update(
+            state=RunState.FAILED, step=_("失败"), finished_at=clock.now(), message=_system_error(exc))
+
+
+def _system_error(exc) -> str:
+    return _("生成月报时发生系统错误（%(error)s），请稍后重试或联系管理员。") % {"error": exc.__class__.__name__}
 
 
 def execute(run_id: int) -> ReportRun:
@@ -139,8 +150,9 @@ def execute(run_id: int) -> ReportRun:
         run.state, run.percent, run.step, run.pdf_engine = RunState.DONE, 100, "完成", report.pdf_engine
     except Exception as exc:
         log.exception("report run %s failed", run_id)
-        run.state, run.step = RunState.FAILED, "失败"
-        run.message = str(getattr(exc, "message", None) or exc)[:2000]
+        run.state, run.step = RunState.FAILED, _("失败")
+        run.message = (str(getattr(exc, "message", None) or exc)[:2000] if isinstance(exc, EXPLAINED)
+                       else _system_error(exc))
     run.finished_at = clock.now()
     run.save()
     return run

@@ -3,7 +3,7 @@ import io
 from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
+from django.test import Client, TestCase
 from openpyxl import Workbook
 
 from gasguard.imports.models import ImportJob
@@ -34,8 +34,10 @@ def client_for(user) -> Client:
 
 
 def upload(user, kind, file) -> ImportJob:
-    """POST the file to the upload form as `user`; the job runs at once (IMPORTS_SYNC) and is returned finished."""
-    response = client_for(user).post(f"/imports/upload/{kind}/", {"file": file})
+    """POST the file to the upload form as `user`; the job's task, enqueued when the upload commits, runs at once
+    (huey's immediate mode), so the job is returned finished."""
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the request's commit, which the test's transaction holds
+        response = client_for(user).post(f"/imports/upload/{kind}/", {"file": file})
     assert response.status_code == 302, response.content.decode()[:2000]
     job = ImportJob.objects.get(pk=int(response["Location"].rstrip("/").rsplit("/", 1)[1]))
     file.seek(0)

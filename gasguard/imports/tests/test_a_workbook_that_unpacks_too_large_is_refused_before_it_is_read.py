@@ -50,7 +50,7 @@ def test_an_upload_that_unpacks_past_the_cap_is_a_form_error(personas):
 def test_a_job_whose_file_unpacks_past_the_cap_fails_unread(personas):
     job = ImportJob(user=personas.office, kind=Kind.ENTERPRISES, state=JobState.QUEUED)
     job.file.save("x.xlsx", ContentFile(bloated(enterprises_xlsx(enterprise_rows(2)), 3 << 20).getvalue()))
-    job = run_job(job.pk, sync=True)
+    job = run_job(job.pk)
     assert job.state == JobState.FAILED and "超过上限 1 MB" in job.message
 
 

@@ -2,7 +2,6 @@
 tests, like the personas fixture: built once inside a transaction that is rolled back when the module ends."""
 import pytest
 from django.db import transaction
-from django.test import override_settings
 
 from gasguard.org import demo
 
@@ -27,5 +26,3 @@ def _ledger(django_db_setup, django_db_blocker):
 @pytest.fixture
 def ledger(db, _ledger):
     """The demo district's users, sites and ledger (read-only use; a test's own changes are rolled back)."""
-    with override_settings(REPORTS_SYNC=True):
-        yield

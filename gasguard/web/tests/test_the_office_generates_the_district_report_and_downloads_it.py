@@ -1,4 +1,4 @@
-"""The office picks a month on 区级月报, the report is produced in the background with a progress bar, and the Word
+"""The office picks a month on 区级月报, the report is produced by the job worker with a progress bar, and the Word
 file downloads: it opens with python-docx and carries the title and the month's ledger figures. The trace page of
 a hazard is one click from the hazard page."""
 import io
@@ -12,7 +12,7 @@ from gasguard.utilities import clock, testing
 from .helpers import log_in
 
 
-def test_the_office_generates_the_district_report_and_downloads_it(page, cast, shot, tmp_path):
+def test_the_office_generates_the_district_report_and_downloads_it(page, cast, shot, tmp_path, job_worker):
     closed = testing.close_hazard(testing.register_hazard(cast.site_a, cast.inspector, testing.HOSE),
                                   cast.enterprise, cast.street_a)
     testing.register_hazard(cast.site_b, cast.street_b, testing.DECANTING)
