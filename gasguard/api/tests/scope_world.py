@@ -102,8 +102,8 @@ def _side(world, side):
                                  alarm_type="threshold", severity="level1", message="甲烷浓度超限",
                                  first_ts=now, last_seen=now)
     world.add("alarm", side, alarm, alarm.number)
-    from gasguard.monitoring.models import Notification
-    world.add("notification", side, Notification.objects.create(event="alarm.raised", alarm=alarm, channel="in_app",
+    from gasguard.notifications.models import Notification
+    world.add("notification", side, Notification.objects.create(event="alarm.raised", subject=alarm, channel="in_app",
                                                                 target=f"jurisdiction:{street.jurisdiction_id}",
                                                                 payload={"number": alarm.number}))
 

@@ -10,7 +10,7 @@ from django.test import override_settings
 
 from gasguard.cylinders import signals
 from gasguard.cylinders.models import Cylinder, Reminder
-from gasguard.monitoring.models import Notification
+from gasguard.notifications.models import Notification
 from gasguard.utilities import clock
 from gasguard.utilities.testing import PASSWORD
 
