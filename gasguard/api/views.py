@@ -25,6 +25,7 @@ from gasguard.inspections import services as inspection_services
 from gasguard.inspections.models import Inspection
 from gasguard.org.choices import Role
 from gasguard.org.models import Department, Enterprise, Jurisdiction
+from gasguard.org.permissions import IsOffice, ReadOnlyOrOffice
 from gasguard.org.scope import (
     NOTHING,
     can_manage_master_data,
@@ -34,7 +35,6 @@ from gasguard.org.scope import (
     site_q,
 )
 from gasguard.sites.models import Site
-from gasguard.utilities.permissions import IsOffice, ReadOnlyOrOffice
 
 from . import serializers as s
 

@@ -160,10 +160,10 @@ class Fleet:
     """The bench's devices (methane detectors in valve wells) and the payloads they send."""
 
     def __init__(self, n: int):
+        from gasguard import testing
         from gasguard.monitoring.ingest import hash_secret
         from gasguard.monitoring.models import Device
         from gasguard.monitoring.rules import ensure_default_rules
-        from gasguard.utilities import testing
 
         ensure_default_rules()
         site = testing.make_site(testing.STREET_A_GRID, site_type="pipeline_segment", fuel="pipeline_gas",

@@ -10,10 +10,11 @@ from datetime import timedelta
 import openpyxl
 from django.core.files.base import ContentFile
 
+from gasguard import testing
 from gasguard.cylinders import services as cylinder_services
 from gasguard.cylinders.choices import CustomerKind
 from gasguard.cylinders.tests import helpers as cyl
-from gasguard.utilities import clock, testing
+from gasguard.utilities import clock
 
 SIDES = {"A": testing.STREET_A, "B": testing.STREET_B}
 

@@ -16,7 +16,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.authtoken.models import Token
 
-from gasguard.utilities import clock, testing
+from gasguard import testing
+from gasguard.utilities import clock
 
 from . import scope_world
 

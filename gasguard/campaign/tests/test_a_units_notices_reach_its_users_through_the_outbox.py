@@ -3,7 +3,7 @@ another unit's users do not, and a notice sent twice is queued once."""
 from gasguard.campaign import services
 from gasguard.campaign.units import user_unit
 from gasguard.notifications.models import Notification
-from gasguard.utilities.testing import api_client
+from gasguard.testing import api_client
 
 
 def test_street_a_reads_its_notice_in_its_notifications_and_street_b_does_not(personas):

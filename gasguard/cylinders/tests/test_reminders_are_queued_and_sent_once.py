@@ -11,8 +11,8 @@ from django.test import override_settings
 from gasguard.cylinders import signals
 from gasguard.cylinders.models import Cylinder, Reminder
 from gasguard.notifications.models import Notification
+from gasguard.testing import PASSWORD
 from gasguard.utilities import clock
-from gasguard.utilities.testing import PASSWORD
 
 from . import helpers
 

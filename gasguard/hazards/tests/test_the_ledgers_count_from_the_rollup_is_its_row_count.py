@@ -3,9 +3,9 @@ tally_count): that count is the number of rows the filtered list holds, for the 
 place (by code or id, inside and outside the street's area), by open or closed states, and by grade."""
 from django.test import RequestFactory
 
+from gasguard import testing
 from gasguard.hazards import services
 from gasguard.org.models import Jurisdiction
-from gasguard.utilities import testing
 from gasguard.web.views.ledger import filtered_hazards, tally_count
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from gasguard.imports.models import ImportJob
 from gasguard.sites.models import Site
-from gasguard.utilities.testing import STREET_A_GRID, make_user
+from gasguard.testing import STREET_A_GRID, make_user
 
 from .helpers import SITE_HEADERS, client_for, xlsx
 

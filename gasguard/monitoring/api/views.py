@@ -16,8 +16,8 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from gasguard.notifications.models import Notification
+from gasguard.org.permissions import IsOffice, ReadOnlyOrOffice
 from gasguard.utilities import clock
-from gasguard.utilities.permissions import IsOffice, ReadOnlyOrOffice
 
 from .. import rollups, services
 from ..choices import DeadLetterReason

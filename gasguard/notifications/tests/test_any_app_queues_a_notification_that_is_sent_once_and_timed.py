@@ -7,9 +7,10 @@ import pytest
 from django.core import mail
 from django.db import transaction
 
+from gasguard import testing
 from gasguard.notifications import services
 from gasguard.notifications.models import Notification
-from gasguard.utilities import clock, testing
+from gasguard.utilities import clock
 
 
 @pytest.mark.django_db

@@ -12,7 +12,7 @@ from gasguard.org.scope import (
     site_q,
 )
 from gasguard.sites.models import Site
-from gasguard.utilities.testing import (
+from gasguard.testing import (
     STREET_A,
     inspect,
     make_site,

@@ -5,7 +5,7 @@ import re
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from gasguard.utilities import testing
+from gasguard import testing
 from gasguard.web.views.ledger import EXPORT_COLUMNS
 
 from .helpers import log_in
