@@ -171,9 +171,9 @@ def queue_reminders(*, days=30) -> int:
 def send_reminders(*, limit=1000) -> dict:
     """Send the queued reminders. Each row is claimed with a conditional UPDATE … WHERE sent_at IS NULL, so two runs
     (or two workers) never send one twice. The owner's reminder is an in-app notice (the enterprise's reminders page
-    lists it); the customer's goes by the SMS gateway through the outbox (gasguard.notifications) when one is configured
-    (MONITORING_WEBHOOK_URL, a webhook notification with the phone number), and is otherwise listed for the seller
-    to pass on by phone."""
+    lists it); the customer's goes by the SMS gateway through the outbox (gasguard.notifications) when one is
+    configured (MONITORING_WEBHOOK_URL, a webhook notification with the phone number), and is otherwise listed for
+    the seller to pass on by phone."""
     from django.conf import settings
     from django.db import transaction
 
