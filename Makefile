@@ -31,8 +31,10 @@ demo: migrate
 run: demo
 	BIN=$(BIN) HOST=$(HOST) PORT=$(PORT) bash scripts/run.sh
 
+# ruff, then the import contracts of pyproject.toml ([tool.importlinter]: apps import only from the layers below).
 lint: install
 	$(BIN)/ruff check gasguard
+	$(BIN)/lint-imports
 
 # Chromium and the CJK fonts for the browser tests (gasguard/web/tests); a no-op when they are there.
 system-deps:

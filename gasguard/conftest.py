@@ -10,7 +10,7 @@ import pytest
 from django.db import transaction
 from django.test import override_settings
 
-from gasguard.utilities import testing
+from gasguard import testing
 
 
 def pytest_configure(config):

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "csp",
     "gasguard.audit",
     "gasguard.org",
+    "gasguard.notifications",
     "gasguard.sites",
     "gasguard.campaign",
     "gasguard.inspections",

@@ -8,7 +8,7 @@ from gasguard.audit.models import AuditRecord
 from gasguard.campaign import services as campaign_services
 from gasguard.campaign.models import SupervisionOrder, Task
 from gasguard.org.choices import Role
-from gasguard.utilities.permissions import IsOffice
+from gasguard.org.permissions import IsOffice
 
 from . import serializers as s
 

@@ -14,9 +14,14 @@ import tarfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import psycopg
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
+from psycopg.conninfo import make_conninfo
+
+from .models import AuditRecord
+from .services import verify
 
 MANIFEST = "manifest.json"
 PG_DUMP = "database.pgdump"
@@ -60,8 +65,6 @@ def pg_tool(name: str) -> str:
 
 def _pg_env_and_dsn(params: dict) -> tuple[dict, str]:
     """A libpq connection string for the tools (the password through PGPASSWORD, not the command line)."""
-    from psycopg.conninfo import make_conninfo
-
     env = {**os.environ}
     if params.get("password"):
         env["PGPASSWORD"] = str(params["password"])
@@ -91,8 +94,6 @@ def backup(out) -> dict:
     if out.exists() and any(out.iterdir()):
         raise BackupError(f"备份目录不是空的：{out}（每次备份请用新目录，不覆盖已有备份）")
     out.mkdir(parents=True, exist_ok=True)
-    from gasguard.audit.models import AuditRecord
-
     audit_table = AuditRecord._meta.db_table
     manifest = {"format": 1, "created_at": timezone.now().isoformat(), "engine": connection.vendor}
     if connection.vendor == "postgresql":
@@ -111,8 +112,6 @@ def backup(out) -> dict:
 
 
 def _backup_pg(out: Path, audit_table: str) -> dict:
-    import psycopg
-
     params = connection.get_connection_params()
     env, dsn = _pg_env_and_dsn(params)
     tool = pg_tool("pg_dump")
@@ -187,8 +186,6 @@ def restore(source) -> RestoreResult:
     if mismatched:
         raise BackupError("恢复后行数与备份不符：" + "；".join(f"{t} 备份 {a} 行，恢复 {b} 行"
                                                          for t, (a, b) in mismatched.items()))
-    from gasguard.audit.services import verify
-
     result = verify()
     if not result.ok:
         where = f"#{result.broken_id}" if result.broken_id else "链尾"

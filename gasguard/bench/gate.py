@@ -69,9 +69,9 @@ def _fixture(n_enterprises: int) -> dict:
     """Gas companies with a licensed filling station and a certified operator each, and the station's user."""
     from rest_framework.authtoken.models import Token
 
+    from gasguard import testing
     from gasguard.cylinders.models import Worker
     from gasguard.sites.models import Licence
-    from gasguard.utilities import testing
 
     far = date.today() + timedelta(days=3650)
     enterprises, stations, operators = [], [], []

@@ -38,7 +38,7 @@ SECRET = "bench-secret-000000000000"
 GOALS = {"batched_readings_per_s": 50_000, "single_messages_per_s": 10_000, "pipeline_over_copy": 0.5,
          "alarm_p99_ms": 1000}
 MEASURED_SOURCES = ("monitoring/ingest.py", "monitoring/evaluation.py", "monitoring/rules.py", "monitoring/mqtt.py",
-                    "monitoring/rollups.py", "monitoring/notify.py")
+                    "monitoring/rollups.py", "monitoring/notify.py", "notifications/services.py")
 
 
 def code_fingerprint_of(names) -> dict:
@@ -160,10 +160,10 @@ class Fleet:
     """The bench's devices (methane detectors in valve wells) and the payloads they send."""
 
     def __init__(self, n: int):
+        from gasguard import testing
         from gasguard.monitoring.ingest import hash_secret
         from gasguard.monitoring.models import Device
         from gasguard.monitoring.rules import ensure_default_rules
-        from gasguard.utilities import testing
 
         ensure_default_rules()
         site = testing.make_site(testing.STREET_A_GRID, site_type="pipeline_segment", fuel="pipeline_gas",
@@ -472,7 +472,8 @@ def _pct(values, p):
 def latency(ing, broker, fleet, rate: int, seconds: int, alarms_per_s: int = 20) -> dict:
     """Publish `rate` single-reading messages a second for `seconds`; every 1/alarms_per_s s one of them is a
     second-level methane reading (60 % LEL) from a device that has no alarm yet."""
-    from gasguard.monitoring.models import Alarm, Notification
+    from gasguard.monitoring.models import Alarm
+    from gasguard.notifications.models import Notification
 
     client = _publisher(broker.port)
     n_alarm = alarms_per_s * seconds

@@ -80,13 +80,13 @@ def plan(*, people: int, secret_for=None) -> dict:
     from django.conf import settings
     from rest_framework.authtoken.models import Token
 
+    from gasguard import testing
     from gasguard.cylinders.models import Cylinder
     from gasguard.monitoring.models import Device
     from gasguard.monitoring.simulate import demo_secret
     from gasguard.org.choices import Role
     from gasguard.org.models import Jurisdiction, User
     from gasguard.sites.models import Site
-    from gasguard.utilities import testing
 
     secret_for = secret_for or demo_secret
     office = list(User.objects.filter(role=Role.OFFICE, is_active=True).order_by("id"))

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from gasguard.utilities.admin import AuditedAdmin, ReadOnlyAdmin
+from gasguard.audit.admin import AuditedAdmin
+from gasguard.utilities.admin import ReadOnlyAdmin
 
 from .models import (
     Admonition,

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gasguard.audit import services as audit
+from gasguard.notifications import services as outbox
+from gasguard.notifications.choices import Channel
 from gasguard.utilities import clock
 
 from .models import (
@@ -289,11 +291,17 @@ def accept_report(report: MonthlyReport, *, by) -> MonthlyReport:
 # ---------------------------------------------------------------------------------------------------- notices, reminders, late
 
 def notify(unit_key: str, *, key: str, kind: str, title: str, text="", link="") -> Notice | None:
-    """An in-app notice, sent at most once per `key` (so a job that runs twice notifies once)."""
+    """An in-app notice, sent at most once per `key` (so a job that runs twice notifies once): the unit's notice
+    (kept with its read state) and, in the same transaction, its outbox row addressed to the unit (the outbox's
+    in-app targets and unit keys are both "department:5" / "jurisdiction:12")."""
     try:
         with transaction.atomic():
-            return Notice.objects.create(unit_key=unit_key, key=key[:120], kind=kind, title=title, text=text,
-                                         link=link, created_at=clock.now())
+            notice = Notice.objects.create(unit_key=unit_key, key=key[:120], kind=kind, title=title, text=text,
+                                           link=link, created_at=clock.now())
+            outbox.enqueue(f"campaign.{kind}", [(Channel.IN_APP, unit_key)],
+                           {"event": f"campaign.{kind}", "title": title, "text": text, "link": link},
+                           subject=notice, now=notice.created_at)
+            return notice
     except IntegrityError:
         return None
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from gasguard.utilities.admin import AuditedAdmin
+from gasguard.audit.admin import AuditedAdmin
 
 from .models import CheckItem
 

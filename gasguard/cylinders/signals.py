@@ -171,14 +171,14 @@ def queue_reminders(*, days=30) -> int:
 def send_reminders(*, limit=1000) -> dict:
     """Send the queued reminders. Each row is claimed with a conditional UPDATE … WHERE sent_at IS NULL, so two runs
     (or two workers) never send one twice. The owner's reminder is an in-app notice (the enterprise's reminders page
-    lists it); the customer's goes by the SMS gateway of the monitoring outbox when one is configured
-    (MONITORING_WEBHOOK_URL, a webhook Notification with the phone number sealed: encrypted in the outbox row), and is otherwise listed for the seller
-    to pass on by phone."""
+    lists it); the customer's goes by the SMS gateway through the outbox (gasguard.notifications) when one is
+    configured (MONITORING_WEBHOOK_URL, a webhook notification with the phone number sealed: encrypted in the outbox
+    row), and is otherwise listed for the seller to pass on by phone."""
     from django.conf import settings
     from django.db import transaction
 
-    from gasguard.monitoring.choices import Channel
-    from gasguard.monitoring.models import Notification
+    from gasguard.notifications import services as outbox
+    from gasguard.notifications.choices import Channel
 
     from .models import Reminder
 
@@ -189,20 +189,17 @@ def send_reminders(*, limit=1000) -> dict:
         claimed = Reminder.objects.filter(pk__in=ids, sent_at__isnull=True)
         rows = list(claimed.select_related("customer", "cylinder"))
         claimed.update(sent_at=now)
-        outbox = []
         for r in rows:
             if (r.recipient == Reminder.Recipient.CUSTOMER and settings.MONITORING_WEBHOOK_URL
                     and r.customer.phone_encrypted):
                 # The outbox row keeps the masked phone and the ciphertext: the gateway's sender opens it when it
-                # posts (monitoring.notify), so the number is stored nowhere in clear.
-                outbox.append(Notification(
-                    event="cylinder.reminder", channel=Channel.WEBHOOK, target=settings.MONITORING_WEBHOOK_URL,
-                    payload={"event": "cylinder.reminder", "title": "气瓶到期提醒", "phone": r.customer.phone_masked,
-                             "customer": r.customer_id, "sealed": {"phone": r.customer.phone_encrypted},
-                             "text": r.message, "cylinder": r.cylinder.code, "due_on": r.due_on.isoformat()},
-                    created_at=now))
+                # posts (notifications.channels), so the number is stored nowhere in clear.
+                outbox.enqueue("cylinder.reminder", [(Channel.WEBHOOK, settings.MONITORING_WEBHOOK_URL)],
+                               {"event": "cylinder.reminder", "title": "气瓶到期提醒", "phone": r.customer.phone_masked,
+                                "customer": r.customer_id, "sealed": {"phone": r.customer.phone_encrypted},
+                                "text": r.message, "cylinder": r.cylinder.code, "due_on": r.due_on.isoformat()},
+                               subject=r, now=now)
                 sent["sms"] += 1
             else:
                 sent["in_app"] += 1
-        Notification.objects.bulk_create(outbox)
     return sent

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Alarm, AlarmEvent, AlarmRule, DeadLetter, Device, Notification
+from .models import Alarm, AlarmEvent, AlarmRule, DeadLetter, Device
 
 
 @admin.register(Device)
@@ -48,9 +48,3 @@ class DeadLetterAdmin(admin.ModelAdmin):
     list_display = ["received_at", "source", "device_code", "reason", "detail"]
     list_filter = ["reason", "source"]
     search_fields = ["device_code", "detail"]
-
-
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["id", "event", "channel", "target", "created_at", "sent_at", "attempts", "failed", "dwell_ms"]
-    list_filter = ["channel", "event", "failed"]

@@ -81,9 +81,3 @@ class DeadLetterReason(models.TextChoices):
     INACTIVE_DEVICE = "inactive_device", _("设备已停用")
     BAD_READING = "bad_reading", _("读数无效")
     OUT_OF_RANGE = "out_of_range", _("时间戳超出可接收范围")
-
-
-class Channel(models.TextChoices):
-    IN_APP = "in_app", _("站内消息")
-    EMAIL = "email", _("电子邮件")
-    WEBHOOK = "webhook", _("Webhook（短信/即时通讯网关）")

@@ -1,12 +1,15 @@
 """City-lifeline monitoring: devices, their readings, alarm rules with persisted state, alarms, dead letters and
-the notification outbox. State changes go through services.py (alarms) and ingest.py (readings)."""
+their notifications (queued in gasguard.notifications' outbox). State changes go through services.py (alarms)
+and ingest.py (readings)."""
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from gasguard.notifications.models import Notification
 from gasguard.org.models import Department, Jurisdiction
 from gasguard.sites.models import Site
 from gasguard.utilities import clock
@@ -14,7 +17,6 @@ from gasguard.utilities import clock
 from .choices import (
     AlarmAction,
     AlarmState,
-    Channel,
     DeadLetterReason,
     DeviceKind,
     DeviceState,
@@ -204,6 +206,8 @@ class Alarm(models.Model):
     # The ledger entry a confirmed leak became; hazard.alarms leads back.
     hazard = models.ForeignKey("hazards.Hazard", models.PROTECT, null=True, blank=True, related_name="alarms",
                                verbose_name=_("转为隐患"))
+    # The outbox rows about this alarm (deleted with it); queries say Notification.objects.filter(alarm=…).
+    notifications = GenericRelation(Notification, "subject_id", "subject_type", related_query_name="alarm")
 
     objects = AlarmQuerySet.as_manager()
 
@@ -254,31 +258,6 @@ class DeadLetter(models.Model):
         verbose_name = _("死信")
         verbose_name_plural = _("死信")
         ordering = ["-received_at", "-id"]
-
-
-class Notification(models.Model):
-    """Outbox row: one per event and target. Workers claim it with a conditional UPDATE (healthchecks' Flip)."""
-
-    event = models.CharField(_("事件"), max_length=40)
-    alarm = models.ForeignKey(Alarm, models.CASCADE, null=True, blank=True, related_name="notifications")
-    channel = models.CharField(_("渠道"), max_length=20, choices=Channel.choices)
-    target = models.CharField(_("接收方"), max_length=200)
-    payload = models.JSONField(_("内容"), default=dict)
-    created_at = models.DateTimeField(_("生成时间"), default=clock.now)
-    claimed_at = models.DateTimeField(_("领取时间"), null=True, blank=True)
-    claimed_by = models.CharField(max_length=100, blank=True)
-    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
-    error = models.TextField(_("错误"), blank=True)
-    failed = models.BooleanField(_("已放弃"), default=False)
-    # Alarm raised → notification sent, in milliseconds (healthchecks' dwell time).
-    dwell_ms = models.PositiveIntegerField(_("报警到送达（毫秒）"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("通知")
-        verbose_name_plural = _("通知")
-        ordering = ["id"]
-        indexes = [models.Index(fields=["id"], condition=Q(claimed_at__isnull=True), name="notification_unclaimed")]
 
 
 class _Rollup(models.Model):

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from gasguard.utilities.admin import AuditedAdmin
+from gasguard.audit.admin import AuditedAdmin
 
 from .models import Department, Enterprise, Jurisdiction, User
 

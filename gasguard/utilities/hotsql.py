@@ -7,6 +7,7 @@ come out as Django's (a repeated client id is Django's IntegrityError, as from t
 and shown like any query (tests, DEBUG). Elsewhere (SQLite) they run on Django's cursor."""
 import time
 
+import psycopg
 from django.db import DEFAULT_DB_ALIAS, connections
 
 # Each statement's text encoded once: psycopg encodes a str on every call, then hashes that new copy (a few KB) to
@@ -21,8 +22,6 @@ def fetch(sql, params, *, one=False):
         with connection.cursor() as c:
             c.execute(sql, params)
             return c.fetchone() if one else c.fetchall()
-    import psycopg
-
     connection.ensure_connection()
     c = getattr(connection, "_hot_cursor", None)
     if c is None or c.closed or c.connection is not connection.connection:

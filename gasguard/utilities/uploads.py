@@ -17,6 +17,7 @@ from django.http import FileResponse
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from lxml import etree
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 # Formats a phone or a camera produces; Pillow opens only these (not its dozens of rarer parsers).
 IMAGE_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")  # (JPEG covers the multi-picture MPO of some phones)
@@ -71,8 +72,6 @@ def _check_size(upload, label, max_bytes=None):
 def image(upload, label) -> VerifiedImage:
     """The uploaded picture, decoded and encoded again by us (orientation applied, metadata dropped), or a
     ValidationError naming `label` and the file: not a picture we read, too large, or too many pixels."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
     if isinstance(upload, VerifiedImage):
         return upload
     _check_size(upload, label)

@@ -10,10 +10,11 @@ from datetime import timedelta
 import openpyxl
 from django.core.files.base import ContentFile
 
+from gasguard import testing
 from gasguard.cylinders import services as cylinder_services
 from gasguard.cylinders.choices import CustomerKind
 from gasguard.cylinders.tests import helpers as cyl
-from gasguard.utilities import clock, testing
+from gasguard.utilities import clock
 
 SIDES = {"A": testing.STREET_A, "B": testing.STREET_B}
 
@@ -102,8 +103,8 @@ def _side(world, side):
                                  alarm_type="threshold", severity="level1", message="甲烷浓度超限",
                                  first_ts=now, last_seen=now)
     world.add("alarm", side, alarm, alarm.number)
-    from gasguard.monitoring.models import Notification
-    world.add("notification", side, Notification.objects.create(event="alarm.raised", alarm=alarm, channel="in_app",
+    from gasguard.notifications.models import Notification
+    world.add("notification", side, Notification.objects.create(event="alarm.raised", subject=alarm, channel="in_app",
                                                                 target=f"jurisdiction:{street.jurisdiction_id}",
                                                                 payload={"number": alarm.number}))
 

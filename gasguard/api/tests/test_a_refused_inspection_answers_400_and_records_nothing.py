@@ -1,6 +1,6 @@
 """POST /api/v1/inspections/ refuses an incomplete, unsigned or malformed inspection with a 400 naming the field,
 and a site outside the user's scope with a 404; none of them records anything."""
-from gasguard.utilities.testing import HOSE, api_client, inspection_payload, nothing_changes
+from gasguard.testing import HOSE, api_client, inspection_payload, nothing_changes
 
 
 def post(user, payload):

@@ -2,8 +2,7 @@
 exactly as they were."""
 from datetime import timedelta
 
-from gasguard.utilities import clock
-from gasguard.utilities.testing import (
+from gasguard.testing import (
     HOSE,
     api_client,
     close_hazard,
@@ -12,6 +11,7 @@ from gasguard.utilities.testing import (
     register_hazard,
     submit_for_verification,
 )
+from gasguard.utilities import clock
 
 
 def yesterday():

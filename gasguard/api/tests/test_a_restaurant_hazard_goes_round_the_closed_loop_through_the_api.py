@@ -8,8 +8,7 @@ from django.core.management import CommandError, call_command
 
 from gasguard.audit.models import AuditRecord
 from gasguard.org.models import Enterprise
-from gasguard.utilities import clock
-from gasguard.utilities.testing import (
+from gasguard.testing import (
     HOSE,
     PASSWORD,
     ZONE_JK,
@@ -19,6 +18,7 @@ from gasguard.utilities.testing import (
     make_user,
     png_upload,
 )
+from gasguard.utilities import clock
 
 
 def login(username):

@@ -2,7 +2,7 @@
 restaurant under 杭州道's company gets a 400 naming the company and its area, and nothing changes; an enterprise of
 its own area is fine, an existing link may stay as it is, and the office links across areas."""
 from gasguard.sites.models import Site
-from gasguard.utilities.testing import STREET_A, api_client, make_enterprise, nothing_changes
+from gasguard.testing import STREET_A, api_client, make_enterprise, nothing_changes
 
 
 def test_a_street_cannot_move_its_site_to_another_area_s_enterprise(personas):

@@ -2,14 +2,14 @@
 from datetime import timedelta
 
 from gasguard.hazards.models import Hazard
-from gasguard.utilities import clock
-from gasguard.utilities.testing import (
+from gasguard.testing import (
     HOSE,
     api_client,
     nothing_changes,
     register_hazard,
     submit_for_verification,
 )
+from gasguard.utilities import clock
 
 
 def hazard_body(site, **fields):
@@ -45,7 +45,7 @@ def test_an_enterprise_cannot_verify_its_own_hazard(personas):
 
 def test_an_enterprise_cannot_record_a_lookback(personas):
     from gasguard.hazards.models import LookBack
-    from gasguard.utilities.testing import close_hazard
+    from gasguard.testing import close_hazard
 
     hazard = close_hazard(register_hazard(personas.site_a, personas.inspector), personas.enterprise,
                           personas.street_a)

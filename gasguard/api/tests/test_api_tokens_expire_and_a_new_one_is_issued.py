@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from rest_framework.authtoken.models import Token
 
-from gasguard.utilities.testing import PASSWORD
+from gasguard.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

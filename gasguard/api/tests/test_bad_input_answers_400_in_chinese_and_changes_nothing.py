@@ -12,7 +12,7 @@ from gasguard.cylinders.models import Cylinder, Filling, GateCheck
 from gasguard.monitoring.models import AlarmRule
 from gasguard.monitoring.tests.helpers import make_device
 from gasguard.sites.models import Site
-from gasguard.utilities.testing import api_client
+from gasguard.testing import api_client
 
 DEEP = "[" * 100_000 + "]" * 100_000
 

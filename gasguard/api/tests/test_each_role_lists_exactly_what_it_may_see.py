@@ -3,7 +3,7 @@ subtree; a department the hazards it leads or helps with and its own inspections
 are assigned; an enterprise its own sites, hazards and inspections."""
 import pytest
 
-from gasguard.utilities.testing import (
+from gasguard.testing import (
     DECANTING,
     DOUBLE_PHASE,
     HOSE,

@@ -16,7 +16,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.authtoken.models import Token
 
-from gasguard.utilities import clock, testing
+from gasguard import testing
+from gasguard.utilities import clock
 
 from . import scope_world
 
@@ -161,7 +162,7 @@ def _rule(key, user, obj) -> bool:
     if key == "device":
         return Device.objects.visible_to(user).filter(pk=obj.pk).exists()
     if key in ("alarm", "notification"):
-        return Alarm.objects.visible_to(user).filter(pk=obj.pk if key == "alarm" else obj.alarm_id).exists()
+        return Alarm.objects.visible_to(user).filter(pk=obj.pk if key == "alarm" else obj.subject_id).exists()
     if key == "order":
         from gasguard.campaign.models import SupervisionOrder
         from gasguard.campaign.services import order_q

@@ -2,7 +2,7 @@
 import pytest
 
 from gasguard.org.models import Enterprise, Jurisdiction
-from gasguard.utilities.testing import STREET_A, api_client, credit_code, nothing_changes
+from gasguard.testing import STREET_A, api_client, credit_code, nothing_changes
 
 
 def body(**fields):

@@ -1,7 +1,7 @@
 """The audit trail is the office's: everyone else gets 403 on /api/v1/audit-records/."""
 import pytest
 
-from gasguard.utilities.testing import api_client, register_hazard
+from gasguard.testing import api_client, register_hazard
 
 
 @pytest.mark.parametrize("persona", ["street_a", "street_b", "market", "fire", "inspector", "enterprise", "outsider"])

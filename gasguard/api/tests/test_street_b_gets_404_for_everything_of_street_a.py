@@ -5,8 +5,8 @@ import pytest
 from django.test import Client
 
 from gasguard.hazards.models import LookBack
+from gasguard.testing import HOSE, api_client, close_hazard, inspect, nothing_changes, png_upload
 from gasguard.utilities import clock
-from gasguard.utilities.testing import HOSE, api_client, close_hazard, inspect, nothing_changes, png_upload
 
 GETS = [
     "/api/v1/hazards/{hazard}/",

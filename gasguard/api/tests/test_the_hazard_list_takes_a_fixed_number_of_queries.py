@@ -2,7 +2,7 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from gasguard.utilities.testing import DECANTING, DOUBLE_PHASE, HOSE, api_client, make_site, register_hazard
+from gasguard.testing import DECANTING, DOUBLE_PHASE, HOSE, api_client, make_site, register_hazard
 
 ITEMS = (HOSE, DOUBLE_PHASE, DECANTING)  # different lead units and co-unit lists
 
@@ -32,7 +32,7 @@ def test_the_hazard_list_takes_a_fixed_number_of_queries(personas, django_assert
 
 
 def test_the_inspection_and_site_lists_too(personas):
-    from gasguard.utilities.testing import inspect
+    from gasguard.testing import inspect
 
     client = api_client(personas.office)
     counts = []

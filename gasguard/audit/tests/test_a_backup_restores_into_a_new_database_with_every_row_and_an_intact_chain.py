@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.db import connection
 
 import gasguard as package
+from gasguard import testing
 from gasguard.audit.backup import MANIFEST, table_counts
 from gasguard.audit.models import AuditRecord
 from gasguard.cylinders.models import Cylinder
@@ -23,7 +24,6 @@ from gasguard.hazards.models import Hazard
 from gasguard.monitoring import ingest
 from gasguard.monitoring.models import Reading
 from gasguard.monitoring.tests.helpers import base_time, make_device, reading, send
-from gasguard.utilities import testing
 
 ROOT = Path(package.__file__).resolve().parent.parent  # this checkout's code, whatever the venv's install points at
 

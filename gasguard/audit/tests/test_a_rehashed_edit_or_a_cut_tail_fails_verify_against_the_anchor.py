@@ -15,7 +15,7 @@ from django.test import override_settings
 
 from gasguard.audit import services as audit
 from gasguard.audit.models import AuditHead, AuditRecord
-from gasguard.utilities.testing import close_hazard, register_hazard
+from gasguard.testing import close_hazard, register_hazard
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from django.db import connection
 from gasguard.audit import services as audit
 from gasguard.audit.models import AuditRecord
 from gasguard.hazards import services
+from gasguard.testing import close_hazard, register_hazard
 from gasguard.utilities import clock
-from gasguard.utilities.testing import close_hazard, register_hazard
 
 
 @pytest.fixture

@@ -5,11 +5,11 @@ always fails (a sensor with a wrong secret) is reported as errors and takes the 
 import pytest
 from django.db import connection
 
+from gasguard import testing
 from gasguard.bench import load
 from gasguard.cylinders.tests import helpers
 from gasguard.monitoring.services import register_device
 from gasguard.monitoring.simulate import demo_secret
-from gasguard.utilities import testing
 
 
 def _district():

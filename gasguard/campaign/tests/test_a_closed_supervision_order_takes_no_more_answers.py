@@ -9,8 +9,8 @@ from django.test import Client
 from gasguard.campaign import services
 from gasguard.campaign.models import SupervisionOrder
 from gasguard.campaign.units import user_unit
+from gasguard.testing import api_client
 from gasguard.utilities import clock
-from gasguard.utilities.testing import api_client
 
 pytestmark = pytest.mark.django_db
 

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
+from gasguard import testing
 from gasguard.audit.models import AuditRecord
 from gasguard.campaign import services
 from gasguard.campaign.models import MonthlyReport, MonthlyReportVersion, ReportState
@@ -14,7 +15,7 @@ from gasguard.campaign.units import Unit, user_unit
 from gasguard.hazards.choices import OPEN_STATES
 from gasguard.hazards.models import Hazard
 from gasguard.inspections.models import Inspection
-from gasguard.utilities import clock, testing
+from gasguard.utilities import clock
 
 MONTH = "2024-03"  # due 2024-03-18, covers 2024-02-18 .. 2024-03-17
 

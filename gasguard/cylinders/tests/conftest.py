@@ -1,6 +1,6 @@
 import pytest
 
-from gasguard.utilities import testing
+from gasguard import testing
 
 from . import helpers
 

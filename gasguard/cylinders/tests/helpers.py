@@ -4,11 +4,12 @@ import itertools
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from gasguard import testing
 from gasguard.cylinders import services
 from gasguard.cylinders.checklist import POINTS
 from gasguard.cylinders.choices import POST_FILL_CHECKS, PRE_FILL_CHECKS, CustomerKind, WorkerRole
 from gasguard.sites.models import Licence
-from gasguard.utilities import clock, testing
+from gasguard.utilities import clock
 from gasguard.utilities.credit_code import id_number_check_char
 
 _seq = itertools.count(1)

@@ -5,11 +5,11 @@ import hashlib
 
 import pytest
 
+from gasguard import testing
 from gasguard.audit.models import AuditRecord
 from gasguard.cylinders import services, trace
 from gasguard.hazards.choices import Source
 from gasguard.sites.models import Site
-from gasguard.utilities import testing
 
 from . import helpers
 
@@ -103,7 +103,7 @@ def test_the_other_way_round_what_a_customer_received_and_what_a_station_filled(
 
 
 def test_what_a_courier_delivered(gas, rival):
-    from gasguard.utilities.testing import api_client
+    from gasguard.testing import api_client
 
     cyl = helpers.cylinder(gas)
     helpers.fill(gas, cyl)

@@ -59,7 +59,7 @@ def test_a_gate_check_of_another_cylinder_or_station_does_not_open_the_way(gas, 
     cyl, other = helpers.cylinder(gas), helpers.cylinder(gas)
     check = helpers.gate(gas, other.code)
     assert "不符" in refused("gate_check", co=gas, check=check, cyl=cyl)
-    from gasguard.utilities import testing
+    from gasguard import testing
     second_station = testing.make_site(testing.STREET_A_GRID, "filling_station", enterprise=gas.enterprise)
     assert "不符" in refused("gate_check", co=gas, check=check, cyl=other, station=second_station)
 

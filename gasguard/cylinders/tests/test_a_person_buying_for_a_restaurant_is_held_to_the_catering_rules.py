@@ -6,12 +6,13 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 
+from gasguard import testing
 from gasguard.cylinders import services
 from gasguard.cylinders.models import Sale
 from gasguard.hazards.models import Hazard
 from gasguard.sites.models import Site
-from gasguard.utilities import clock, testing
-from gasguard.utilities.testing import api_client
+from gasguard.testing import api_client
+from gasguard.utilities import clock
 
 from . import helpers
 

@@ -17,8 +17,8 @@ from gasguard.cylinders.models import Customer, Cylinder
 from gasguard.hazards.models import Hazard
 from gasguard.monitoring.models import Notification
 from gasguard.sites.models import Site
+from gasguard.testing import api_client
 from gasguard.utilities import clock
-from gasguard.utilities.testing import api_client
 
 from . import helpers
 

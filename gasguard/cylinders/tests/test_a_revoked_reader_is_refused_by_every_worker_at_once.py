@@ -8,9 +8,9 @@ from django.db import connection
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import AuthenticationFailed
 
+from gasguard import testing
 from gasguard.cylinders.api import auth
 from gasguard.monitoring.tests.helpers import wait_until
-from gasguard.utilities import testing
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="LISTEN/NOTIFY: PostgreSQL only")
 

@@ -5,11 +5,12 @@ from datetime import timedelta
 
 import pytest
 
+from gasguard import testing
 from gasguard.cylinders import codes, services
 from gasguard.cylinders.models import Sale
 from gasguard.hazards.models import Hazard
 from gasguard.sites.models import Licence
-from gasguard.utilities import clock, testing
+from gasguard.utilities import clock
 
 from . import helpers
 

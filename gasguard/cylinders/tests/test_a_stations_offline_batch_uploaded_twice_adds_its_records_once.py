@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 
 from gasguard.cylinders.models import Filling, GateCheck
+from gasguard.testing import api_client
 from gasguard.utilities import clock
-from gasguard.utilities.testing import api_client
 
 from . import helpers
 

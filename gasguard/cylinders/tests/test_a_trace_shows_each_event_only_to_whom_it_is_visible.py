@@ -4,10 +4,10 @@ every sale but only the hazards routed to it; the owner reads its own records bu
 import pytest
 from django.test import Client
 
+from gasguard import testing
 from gasguard.cylinders import services, trace
 from gasguard.cylinders.choices import CustomerKind
-from gasguard.utilities import testing
-from gasguard.utilities.testing import api_client
+from gasguard.testing import api_client
 
 from . import helpers
 

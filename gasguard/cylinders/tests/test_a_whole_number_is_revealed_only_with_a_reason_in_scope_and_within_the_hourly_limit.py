@@ -9,7 +9,7 @@ from django.test import Client, override_settings
 
 from gasguard.audit.models import AuditRecord
 from gasguard.cylinders import services
-from gasguard.utilities.testing import api_client
+from gasguard.testing import api_client
 
 from . import helpers
 

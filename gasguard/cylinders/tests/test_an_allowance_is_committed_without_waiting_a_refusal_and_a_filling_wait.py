@@ -4,7 +4,8 @@ does not outlive the check's own transaction (services._gate_insert_sql says why
 import pytest
 from django.db import connection, transaction
 
-from gasguard.utilities import hotsql, testing
+from gasguard import testing
+from gasguard.utilities import hotsql
 
 from . import helpers
 

@@ -2,7 +2,7 @@
 all; a street sees what was sold in its area."""
 import pytest
 
-from gasguard.utilities.testing import api_client
+from gasguard.testing import api_client
 
 from . import helpers
 

@@ -4,8 +4,8 @@ digit; each is refused with what is wrong, and nothing is registered."""
 import pytest
 
 from gasguard.cylinders.models import Customer
+from gasguard.testing import api_client
 from gasguard.utilities.credit_code import id_number_error
-from gasguard.utilities.testing import api_client
 
 pytestmark = pytest.mark.django_db
 

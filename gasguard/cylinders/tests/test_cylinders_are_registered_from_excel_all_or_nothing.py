@@ -7,7 +7,7 @@ from openpyxl import Workbook
 
 from gasguard.cylinders import bulk, codes
 from gasguard.cylinders.models import Cylinder
-from gasguard.utilities.testing import api_client
+from gasguard.testing import api_client
 
 from . import helpers
 

@@ -5,7 +5,7 @@ from django.db import connection
 
 from gasguard.audit.models import AuditRecord
 from gasguard.cylinders.models import Customer
-from gasguard.utilities.testing import api_client
+from gasguard.testing import api_client
 
 from . import helpers
 

@@ -10,11 +10,12 @@ from cryptography.fernet import Fernet, InvalidToken
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
+from gasguard import testing
 from gasguard.audit.models import AuditRecord
 from gasguard.cylinders import services
 from gasguard.cylinders.choices import CustomerKind
 from gasguard.cylinders.models import Customer
-from gasguard.utilities import pii, testing
+from gasguard.utilities import pii
 
 from . import helpers
 

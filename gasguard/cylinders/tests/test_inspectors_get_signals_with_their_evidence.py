@@ -6,8 +6,8 @@ import pytest
 
 from gasguard.cylinders import services, signals
 from gasguard.cylinders.models import Cylinder
+from gasguard.testing import api_client
 from gasguard.utilities import clock
-from gasguard.utilities.testing import api_client
 
 from . import helpers
 
@@ -83,7 +83,7 @@ def test_the_owner_and_the_last_customer_are_reminded_once(gas):
 
 
 def test_repeated_refusals_at_a_station_on_the_inspectors_page(client, gas, rival, personas):
-    from gasguard.utilities.testing import PASSWORD
+    from gasguard.testing import PASSWORD
 
     theirs, scrapped = helpers.cylinder(rival), helpers.cylinder(gas)
     services.change_status(scrapped, to_status="scrapped", reason="腐蚀", by=gas.user)

@@ -4,10 +4,10 @@ the 气液双相 YSP118-II keeps its own reason. A district that only bans 气�
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+from gasguard import testing
 from gasguard.cylinders import services
 from gasguard.cylinders.models import Cylinder, Sale
-from gasguard.utilities import testing
-from gasguard.utilities.testing import api_client
+from gasguard.testing import api_client
 
 from . import helpers
 

@@ -6,11 +6,12 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
+from gasguard import testing
 from gasguard.cylinders import services
 from gasguard.cylinders.models import PeriodicInspection
 from gasguard.org.roles import can_verify
-from gasguard.utilities import clock, testing
-from gasguard.utilities.testing import api_client
+from gasguard.testing import api_client
+from gasguard.utilities import clock
 
 from . import helpers
 

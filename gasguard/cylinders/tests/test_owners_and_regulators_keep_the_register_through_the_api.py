@@ -2,8 +2,8 @@
 registers its certified people. Each answer is scoped and each refusal names its reason."""
 import pytest
 
+from gasguard.testing import api_client
 from gasguard.utilities import clock
-from gasguard.utilities.testing import api_client
 
 from . import helpers
 

@@ -11,10 +11,10 @@ from django.test import override_settings
 
 from gasguard.cylinders import signals
 from gasguard.cylinders.models import Cylinder, Reminder
-from gasguard.monitoring.models import Notification
-from gasguard.monitoring.notify import unsealed
+from gasguard.notifications.channels import unsealed
+from gasguard.notifications.models import Notification
+from gasguard.testing import PASSWORD
 from gasguard.utilities import clock
-from gasguard.utilities.testing import PASSWORD
 
 from . import helpers
 

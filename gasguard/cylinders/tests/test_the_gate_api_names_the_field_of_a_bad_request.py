@@ -3,7 +3,7 @@ recorded, and the forms a DRF serializer accepted (a station id as text, a code 
 import pytest
 
 from gasguard.cylinders.models import GateCheck
-from gasguard.utilities.testing import api_client
+from gasguard.testing import api_client
 
 from . import helpers
 

@@ -122,7 +122,7 @@ def test_a_check_time_in_the_future_is_refused(gas):
 def test_a_filling_licence_counts_on_the_station_or_any_site_of_its_company_only(gas, rival, holder):
     """The gate looks licences up by the company and by its sites (two indexed lookups): a licence on the station
     itself or on another site of the company counts, another company's does not."""
-    from gasguard.utilities import testing
+    from gasguard import testing
 
     cyl = helpers.cylinder(gas)
     Licence.objects.filter(enterprise=gas.enterprise, kind="filling").delete()

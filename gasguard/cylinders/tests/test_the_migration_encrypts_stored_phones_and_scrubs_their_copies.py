@@ -6,10 +6,11 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from gasguard import testing
 from gasguard.audit import services as audit
 from gasguard.hazards.models import Hazard
 from gasguard.sites.models import Site
-from gasguard.utilities import pii, testing
+from gasguard.utilities import pii
 
 from . import helpers
 

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from gasguard.cylinders import notice, services
 from gasguard.inspections.models import Photo
-from gasguard.utilities.testing import api_client, png_upload
+from gasguard.testing import api_client, png_upload
 
 from . import helpers
 

@@ -5,7 +5,7 @@ import pytest
 from gasguard.cylinders import codes
 from gasguard.cylinders.models import GateCheck
 from gasguard.hazards.models import Hazard
-from gasguard.utilities.testing import api_client
+from gasguard.testing import api_client
 
 from . import helpers
 
@@ -89,7 +89,7 @@ def test_an_invalid_code_in_a_url_is_refused_not_looked_up(gas):
 def test_a_delivery_from_a_phone_carries_its_photos(gas, personas):
     import json
 
-    from gasguard.utilities.testing import png_upload
+    from gasguard.testing import png_upload
 
     cyl = helpers.cylinder(gas)
     helpers.fill(gas, cyl)

@@ -2,7 +2,7 @@
 and station pages show the chain, scoped like the API."""
 import pytest
 
-from gasguard.utilities.testing import PASSWORD
+from gasguard.testing import PASSWORD
 
 from . import helpers
 

@@ -12,8 +12,8 @@ from gasguard.cylinders.api import auth
 from gasguard.cylinders.choices import Status
 from gasguard.cylinders.models import Cylinder
 from gasguard.cylinders.scope import cylinder_q
+from gasguard.testing import api_client
 from gasguard.utilities import clock
-from gasguard.utilities.testing import api_client
 
 from . import helpers
 

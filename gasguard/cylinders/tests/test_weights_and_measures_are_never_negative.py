@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from gasguard.cylinders.models import Cylinder, Delivery, Filling
-from gasguard.utilities.testing import api_client
+from gasguard.testing import api_client
 
 from . import helpers
 

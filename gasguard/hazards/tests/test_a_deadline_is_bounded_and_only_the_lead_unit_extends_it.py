@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.test import override_settings
 
 from gasguard.hazards import services
+from gasguard.testing import HOSE, api_client, nothing_changes, register_hazard
 from gasguard.utilities import clock
-from gasguard.utilities.testing import HOSE, api_client, nothing_changes, register_hazard
 
 pytestmark = pytest.mark.django_db
 

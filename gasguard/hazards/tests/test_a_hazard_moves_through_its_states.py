@@ -4,8 +4,8 @@ from datetime import timedelta
 from gasguard.audit.models import AuditRecord
 from gasguard.hazards import services
 from gasguard.hazards.models import Hazard
+from gasguard.testing import HOSE, png_upload, register_hazard
 from gasguard.utilities import clock
-from gasguard.utilities.testing import HOSE, png_upload, register_hazard
 
 
 def steps(hazard):

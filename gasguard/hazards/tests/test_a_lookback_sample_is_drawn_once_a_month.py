@@ -5,8 +5,8 @@ from datetime import timedelta
 from gasguard.audit.models import AuditRecord
 from gasguard.hazards import services
 from gasguard.hazards.models import LookBack
+from gasguard.testing import close_hazard, register_hazard
 from gasguard.utilities import clock
-from gasguard.utilities.testing import close_hazard, register_hazard
 
 
 def next_month():

@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 
 from gasguard.hazards import services
 from gasguard.hazards.models import Hazard, LookBack
+from gasguard.testing import close_hazard, nothing_changes, register_hazard
 from gasguard.utilities import clock
-from gasguard.utilities.testing import close_hazard, nothing_changes, register_hazard
 
 
 def drawn_lookback(personas):

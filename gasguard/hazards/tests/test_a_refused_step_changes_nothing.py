@@ -6,14 +6,14 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from gasguard.hazards import services
-from gasguard.utilities import clock
-from gasguard.utilities.testing import (
+from gasguard.testing import (
     close_hazard,
     nothing_changes,
     png_upload,
     register_hazard,
     submit_for_verification,
 )
+from gasguard.utilities import clock
 
 
 def yesterday():

@@ -4,11 +4,11 @@ every kind of user — a street, a grid, a zone, a superuser who also has a stre
 enterprise, an inspector."""
 from django.db.models import Q
 
+from gasguard import testing
 from gasguard.hazards.filtersets import area_ids, visible_q
 from gasguard.hazards.models import Hazard
 from gasguard.inspections.models import Inspection
 from gasguard.sites.models import Site
-from gasguard.utilities import testing
 
 
 def test_a_streets_ledger_scope_said_as_ids_is_the_same_scope(personas):

@@ -5,8 +5,8 @@ from datetime import timedelta
 from gasguard.campaign.models import SupervisionOrder
 from gasguard.hazards import services
 from gasguard.hazards.models import HazardEvent
+from gasguard.testing import DOUBLE_PHASE, png_upload, register_hazard
 from gasguard.utilities import clock
-from gasguard.utilities.testing import DOUBLE_PHASE, png_upload, register_hazard
 
 
 def test_an_overdue_hazard_is_escalated_once(personas):

@@ -12,9 +12,10 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from gasguard import testing
 from gasguard.hazards import services, tally
 from gasguard.hazards.models import Hazard, HazardTally, LookBack
-from gasguard.utilities import clock, testing
+from gasguard.utilities import clock
 from gasguard.web.views import dashboard
 
 KINDS = ("register", "register", "start", "control", "submit", "verify_pass", "verify_fail", "reassign", "rebound")

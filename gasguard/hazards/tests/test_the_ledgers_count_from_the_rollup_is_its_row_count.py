@@ -3,10 +3,10 @@ tally_count): that count is the number of rows the filtered list holds, for the 
 place (by code or id, inside and outside the street's area), by open or closed states, and by grade."""
 from django.test import RequestFactory
 
+from gasguard import testing
 from gasguard.hazards import services
 from gasguard.hazards.views.ledger import filtered_hazards, tally_count
 from gasguard.org.models import Jurisdiction
-from gasguard.utilities import testing
 
 
 def test_the_ledgers_count_from_the_rollup_is_its_row_count(personas):

@@ -6,7 +6,8 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
-from gasguard.utilities import clock, testing
+from gasguard import testing
+from gasguard.utilities import clock
 
 
 @pytest.fixture

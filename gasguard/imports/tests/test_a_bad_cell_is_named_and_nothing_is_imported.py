@@ -8,7 +8,7 @@ from django.utils import timezone
 from gasguard.audit.models import AuditRecord
 from gasguard.hazards.models import Hazard, HazardEvent
 from gasguard.org.models import Enterprise
-from gasguard.utilities.testing import STREET_A, STREET_A_GRID, credit_code, make_site, nothing_changes
+from gasguard.testing import STREET_A, STREET_A_GRID, credit_code, make_site, nothing_changes
 
 from .helpers import ENTERPRISE_HEADERS, HAZARD_HEADERS, client_for, days, upload, xlsx
 

@@ -3,7 +3,7 @@ counted, not duplicated; two rows of one file that are the same site are an erro
 from decimal import Decimal
 
 from gasguard.sites.models import Site
-from gasguard.utilities.testing import STREET_A_GRID, nothing_changes
+from gasguard.testing import STREET_A_GRID, nothing_changes
 
 from .helpers import SITE_HEADERS, upload, xlsx
 

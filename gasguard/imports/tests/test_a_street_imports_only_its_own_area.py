@@ -2,7 +2,7 @@
 imported. Enterprises are registered by the office only (as on the API)."""
 from gasguard.imports.models import ImportJob
 from gasguard.sites.models import Site
-from gasguard.utilities.testing import STREET_A_GRID, STREET_B, nothing_changes
+from gasguard.testing import STREET_A_GRID, STREET_B, nothing_changes
 
 from .helpers import HAZARD_HEADERS, SITE_HEADERS, client_for, days, upload, xlsx
 

@@ -1,7 +1,7 @@
 """A street's site import may name an enterprise of its own area only; a row naming another area's enterprise is an
 error of its cell, and nothing is imported. The office's import links across areas."""
 from gasguard.sites.models import Site
-from gasguard.utilities.testing import STREET_A_GRID, nothing_changes
+from gasguard.testing import STREET_A_GRID, nothing_changes
 
 from .helpers import SITE_HEADERS, upload, xlsx
 

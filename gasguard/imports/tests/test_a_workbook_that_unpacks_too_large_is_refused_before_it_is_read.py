@@ -7,12 +7,12 @@ import zipfile
 from django.core.files.base import ContentFile
 from django.test import override_settings
 
+from gasguard import testing
 from gasguard.cylinders import bulk
 from gasguard.imports.models import ImportJob, JobState, Kind
 from gasguard.imports.runner import run_job
 from gasguard.org.models import Enterprise
-from gasguard.utilities import testing
-from gasguard.utilities.testing import api_client
+from gasguard.testing import api_client
 
 from .helpers import ENTERPRISE_HEADERS, client_for, upload, xlsx
 

@@ -11,8 +11,8 @@ from huey.storage import SqliteStorage
 from gasguard.imports.models import ImportJob
 from gasguard.jobs.testing import queue_without_worker, start_worker
 from gasguard.sites.models import Site
+from gasguard.testing import STREET_A_GRID, make_user
 from gasguard.utilities import clock
-from gasguard.utilities.testing import STREET_A_GRID, make_user
 
 from .helpers import SITE_HEADERS, client_for, xlsx
 

@@ -7,8 +7,7 @@ import pytest
 from gasguard.audit.models import AuditRecord
 from gasguard.catalog.services import checklist_for
 from gasguard.hazards.models import Hazard
-from gasguard.utilities import clock
-from gasguard.utilities.testing import (
+from gasguard.testing import (
     DECANTING,
     DOUBLE_PHASE,
     HOSE,
@@ -19,6 +18,7 @@ from gasguard.utilities.testing import (
     make_site,
     make_user,
 )
+from gasguard.utilities import clock
 
 
 @pytest.mark.parametrize(("place", "brigade"), [

@@ -1,7 +1,7 @@
 """checklist_for(site) gives the items for the site's type and attributes, and nothing else."""
 from gasguard.catalog.models import CheckItem
 from gasguard.catalog.services import checklist_for
-from gasguard.utilities.testing import ENTERPRISE_ONLY, HOSE, LPG_STORE, PIPELINE_ONLY, make_site
+from gasguard.testing import ENTERPRISE_ONLY, HOSE, LPG_STORE, PIPELINE_ONLY, make_site
 
 
 def codes(site):

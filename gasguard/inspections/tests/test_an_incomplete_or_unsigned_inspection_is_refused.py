@@ -3,7 +3,7 @@ own name, at a site the inspector may see. A refused inspection records nothing 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from gasguard.utilities.testing import HOSE, inspect, nothing_changes
+from gasguard.testing import HOSE, inspect, nothing_changes
 
 
 def refused(call):
@@ -35,7 +35,7 @@ def test_a_measured_item_without_a_value_is_refused(personas):
 
 def test_an_item_from_another_checklist_is_refused(personas):
     from gasguard.inspections.services import ItemAnswer, record_inspection
-    from gasguard.utilities.testing import ENTERPRISE_ONLY, item_answers
+    from gasguard.testing import ENTERPRISE_ONLY, item_answers
 
     answers = item_answers(personas.site_a) + [ItemAnswer(code=ENTERPRISE_ONLY, result="pass")]
     errors = refused(lambda: record_inspection(site=personas.site_a, by=personas.inspector, answers=answers,
@@ -44,7 +44,7 @@ def test_an_item_from_another_checklist_is_refused(personas):
 
 
 def test_a_hazard_needs_someone_responsible(personas):
-    from gasguard.utilities.testing import make_site
+    from gasguard.testing import make_site
 
     site = make_site(contact_person="")
     errors = refused(lambda: inspect(site, personas.inspector, {HOSE: {"measured_value": "2.5"}}))

@@ -5,7 +5,7 @@ import pytest
 
 from gasguard.catalog.models import CheckItem
 from gasguard.sites.models import Site
-from gasguard.utilities.testing import HOSE, LPG_STORE, inspect, make_site
+from gasguard.testing import HOSE, LPG_STORE, inspect, make_site
 
 
 @pytest.fixture

@@ -9,11 +9,11 @@ import pytest
 from django.core.management import call_command
 from huey import RedisHuey, SqliteHuey
 
+from gasguard import testing
 from gasguard.campaign.models import MonthlyReport, Notice, SupervisionOrder
 from gasguard.hazards.models import LookBack
 from gasguard.jobs import config
 from gasguard.jobs.schedule import JOBS
-from gasguard.utilities import testing
 
 
 def counts():

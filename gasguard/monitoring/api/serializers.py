@@ -1,10 +1,12 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from gasguard.notifications.models import Notification
 from gasguard.org.models import Department, User
 from gasguard.sites.models import Site
 
 from ..choices import DeviceKind, Finding
-from ..models import Alarm, AlarmEvent, AlarmRule, DeadLetter, Device, Notification
+from ..models import Alarm, AlarmEvent, AlarmRule, DeadLetter, Device
 
 
 class DeviceSerializer(serializers.ModelSerializer):
@@ -105,7 +107,18 @@ class DeadLetterSerializer(serializers.ModelSerializer):
 
 
 class NotificationSerializer(serializers.ModelSerializer):
-    alarm_number = serializers.CharField(source="alarm.number", read_only=True, default=None)
+    """An outbox row; `alarm` and `alarm_number` name its subject when that is an alarm."""
+
+    alarm = serializers.SerializerMethodField()
+    alarm_number = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_alarm(self, obj):
+        return obj.subject.pk if isinstance(obj.subject, Alarm) else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_alarm_number(self, obj):
+        return obj.subject.number if isinstance(obj.subject, Alarm) else None
 
     class Meta:
         model = Notification

@@ -2,8 +2,8 @@
 alarms in their scope and move alarms through their life; the office reads dead letters and edits rules."""
 from datetime import timedelta
 
+import django_filters
 from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -15,15 +15,14 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from gasguard.org.choices import Role
-from gasguard.org.roles import can_manage_master_data
+from gasguard.notifications.models import Notification
+from gasguard.org.permissions import IsOffice, ReadOnlyOrOffice
 from gasguard.utilities import clock
-from gasguard.utilities.permissions import IsOffice, ReadOnlyOrOffice
 
 from .. import rollups, services
 from ..choices import DeadLetterReason
 from ..ingest import Message, ingest
-from ..models import Alarm, AlarmRule, DeadLetter, Device, Notification, Reading
+from ..models import Alarm, AlarmRule, DeadLetter, Device, Reading
 from . import serializers as s
 
 
@@ -266,25 +265,24 @@ class DeadLetterViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["reason", "device_code", "source"]
 
 
+class NotificationFilter(django_filters.FilterSet):
+    # `alarm` is the outbox row's subject when that is an alarm (Alarm.notifications' query name).
+    alarm = django_filters.NumberFilter(field_name="alarm")
+
+    class Meta:
+        model = Notification
+        fields = ["event", "channel"]
+
+
 class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
     """The user's in-app notifications (the office sees the whole outbox)."""
 
     serializer_class = s.NotificationSerializer
-    filterset_fields = ["event", "channel", "alarm"]
+    filterset_class = NotificationFilter
 
     def get_queryset(self):
-        user = self.request.user
-        qs = Notification.objects.select_related("alarm")
+        qs = Notification.objects.prefetch_related("subject")
         if getattr(self, "swagger_fake_view", False):
             return qs.none()
-        if can_manage_master_data(user):
-            return qs
-        mine = Q(channel="in_app", target=f"user:{user.pk}")
-        if user.department_id:
-            mine |= Q(channel="in_app", target=f"department:{user.department_id}")
-        if user.role == Role.JURISDICTION and user.jurisdiction_id:
-            unit = user.jurisdiction.territorial_unit()
-            if unit is not None:
-                mine |= Q(channel="in_app", target=f"jurisdiction:{unit.pk}")
-        return qs.filter(mine)
+        return qs.visible_to(self.request.user)
 

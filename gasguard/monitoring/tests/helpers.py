@@ -4,7 +4,7 @@ import json
 import time
 from datetime import UTC, datetime, timedelta
 
-from gasguard.utilities import testing
+from gasguard import testing
 
 SECRET = "test-secret-0123456789"
 _seq = itertools.count(1)

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from gasguard.monitoring.models import Device
-from gasguard.utilities.testing import api_client
+from gasguard.testing import api_client
 
 from .helpers import base_time, make_device, reading, send
 

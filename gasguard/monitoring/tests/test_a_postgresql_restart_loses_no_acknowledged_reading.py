@@ -35,7 +35,7 @@ SETUP = """
 import json
 from rest_framework.authtoken.models import Token
 from gasguard.monitoring import services
-from gasguard.utilities import testing
+from gasguard import testing
 from gasguard.monitoring.tests.helpers import SECRET
 pks = testing.create_personas()
 site = testing.make_site(testing.STREET_A_GRID, site_type="pipeline_segment", fuel="pipeline_gas", lat=39.0, lon=117.7)

@@ -7,7 +7,7 @@ import pytest
 from gasguard.audit.models import AuditRecord
 from gasguard.monitoring.models import Alarm, Device
 from gasguard.org.models import Department
-from gasguard.utilities.testing import api_client
+from gasguard.testing import api_client
 
 from .helpers import base_time, make_device, reading, send
 

@@ -6,7 +6,8 @@ import pytest
 from django.core.management import call_command
 
 from gasguard.monitoring import services
-from gasguard.monitoring.models import Alarm, Notification
+from gasguard.monitoring.models import Alarm
+from gasguard.notifications.models import Notification
 from gasguard.utilities import clock
 
 from .helpers import base_time, make_device, reading, send

@@ -7,7 +7,7 @@ import pytest
 from django.test import override_settings
 
 from gasguard.monitoring.models import DeadLetter, Reading
-from gasguard.utilities.testing import api_client
+from gasguard.testing import api_client
 
 from .helpers import SECRET, base_time, make_device, reading
 

@@ -7,7 +7,7 @@ import pytest
 from gasguard.monitoring.ingest import Message, ingest
 from gasguard.monitoring.models import DeadLetter, Reading
 from gasguard.monitoring.mqtt import Ingester, device_topic, publish_client
-from gasguard.utilities.testing import api_client
+from gasguard.testing import api_client
 
 from .helpers import SECRET, base_time, make_device, reading, wait_until
 

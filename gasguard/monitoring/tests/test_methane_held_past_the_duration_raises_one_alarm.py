@@ -7,7 +7,8 @@ import pytest
 
 from gasguard.audit.models import AuditRecord
 from gasguard.monitoring import ingest
-from gasguard.monitoring.models import Alarm, Device, Notification, RuleState
+from gasguard.monitoring.models import Alarm, Device, RuleState
+from gasguard.notifications.models import Notification
 
 from .helpers import base_time, make_device, reading, send
 

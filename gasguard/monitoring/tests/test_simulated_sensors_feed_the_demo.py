@@ -3,8 +3,8 @@ realistic readings and a leak injected at a chosen device raises its alarm."""
 import pytest
 from django.core.management import call_command
 
+from gasguard import testing
 from gasguard.monitoring.models import Alarm, Device, Reading
-from gasguard.utilities import testing
 
 
 @pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 
 from gasguard.monitoring import services
 from gasguard.monitoring.models import Alarm
-from gasguard.utilities.testing import api_client
+from gasguard.testing import api_client
 
 from .helpers import base_time, make_device, reading, send
 

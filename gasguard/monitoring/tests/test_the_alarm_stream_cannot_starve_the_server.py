@@ -9,7 +9,7 @@ from django.test import override_settings
 
 from gasguard.monitoring import streams
 from gasguard.monitoring.models import Alarm
-from gasguard.utilities.testing import api_client
+from gasguard.testing import api_client
 
 from .helpers import base_time, make_device, reading, send
 

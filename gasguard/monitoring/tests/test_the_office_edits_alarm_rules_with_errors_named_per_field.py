@@ -158,7 +158,7 @@ def test_the_field_errors_follow_the_chosen_language(personas):
 
 @pytest.mark.django_db
 def test_the_rules_api_is_checked_and_audited_the_same_way(personas):
-    from gasguard.utilities import testing
+    from gasguard import testing
 
     rule = _rule("ch4_level1")
     api = testing.api_client(personas.office)

@@ -7,7 +7,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from gasguard.monitoring.models import Notification
+from gasguard.notifications.models import Notification
 
 from .helpers import wait_until
 from .live import Proc, env_for, live_database
@@ -37,7 +37,7 @@ def test_concurrent_workers_never_send_the_same_notification():
     workers = [Proc(["send_notifications", "--loop", "--interval", "0.1", "--limit", "3", "--worker", name],
                     env_for(db)).start() for name in ("w1", "w2")]
     try:
-        wait_until(lambda: db.scalar("SELECT COUNT(*) FROM monitoring_notification WHERE sent_at IS NOT NULL")
+        wait_until(lambda: db.scalar("SELECT COUNT(*) FROM notifications_notification WHERE sent_at IS NOT NULL")
                    == COUNT, timeout=40, what="all notifications sent")
     finally:
         for w in workers:
@@ -52,8 +52,8 @@ def test_concurrent_workers_never_send_the_same_notification():
 
 def _check(db, received):
     assert sorted(received) == list(range(COUNT)), Counter(received).most_common(3)
-    by_worker = {w: db.scalar("SELECT COUNT(*) FROM monitoring_notification WHERE claimed_by = %s", [w])
+    by_worker = {w: db.scalar("SELECT COUNT(*) FROM notifications_notification WHERE claimed_by = %s", [w])
                  for w in ("w1", "w2")}
     assert sum(by_worker.values()) == COUNT
-    assert db.scalar("SELECT COUNT(*) FROM monitoring_notification WHERE dwell_ms IS NULL") == 0
+    assert db.scalar("SELECT COUNT(*) FROM notifications_notification WHERE dwell_ms IS NULL") == 0
     print("notifications per worker:", by_worker)

@@ -8,8 +8,10 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 from django.test import override_settings
 
-from gasguard.monitoring import notify
-from gasguard.monitoring.models import Alarm, Notification
+from gasguard.monitoring.models import Alarm
+from gasguard.notifications import services as notify
+from gasguard.notifications.channels import SENDERS
+from gasguard.notifications.models import Notification
 
 from .helpers import base_time, make_device, reading, send
 
@@ -76,4 +78,4 @@ def test_a_failing_channel_is_retried_then_given_up(webhook):
 
 
 def test_channels_are_a_registry():
-    assert set(notify.SENDERS) == {"in_app", "email", "webhook"}
+    assert set(SENDERS) == {"in_app", "email", "webhook"}

@@ -3,7 +3,7 @@ visible_to (out of scope: 404); enterprises are written through org.services."""
 from rest_framework import permissions, viewsets
 from rest_framework.exceptions import PermissionDenied
 
-from gasguard.utilities.permissions import ReadOnlyOrOffice
+from gasguard.org.permissions import ReadOnlyOrOffice
 
 from .. import services
 from ..models import Department, Enterprise, Jurisdiction

@@ -4,8 +4,8 @@ character in the 17th place: a code whose last character is right but whose orga
 import pytest
 from django.core.exceptions import ValidationError
 
+from gasguard import testing
 from gasguard.org.models import Enterprise
-from gasguard.utilities import testing
 from gasguard.utilities.credit_code import credit_code_error, make_credit_code, org_code_check_char
 
 KNOWN = "91350100M000100Y43"          # organisation code M000100Y-4

@@ -5,7 +5,7 @@ from gasguard.hazards.models import Hazard
 from gasguard.inspections.models import Inspection
 from gasguard.org.roles import can_manage_master_data, can_verify
 from gasguard.sites.models import Site
-from gasguard.utilities.testing import (
+from gasguard.testing import (
     STREET_A,
     inspect,
     make_site,

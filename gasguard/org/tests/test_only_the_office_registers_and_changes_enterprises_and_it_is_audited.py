@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from gasguard.audit.models import AuditRecord
 from gasguard.org import services
 from gasguard.org.models import Enterprise
-from gasguard.utilities.testing import STREET_A, credit_code, jurisdiction
+from gasguard.testing import STREET_A, credit_code, jurisdiction
 
 
 def fields():

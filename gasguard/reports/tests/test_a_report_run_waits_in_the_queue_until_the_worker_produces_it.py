@@ -8,8 +8,8 @@ from django.urls import reverse
 from gasguard.jobs.testing import queue_without_worker, start_worker
 from gasguard.reports import services
 from gasguard.reports.models import ReportRun, RunState
+from gasguard.testing import make_user
 from gasguard.utilities import clock
-from gasguard.utilities.testing import make_user
 
 
 def _month():

@@ -7,10 +7,11 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
+from gasguard import testing
 from gasguard.org.models import Department
 from gasguard.reports import excel
 from gasguard.reports.figures import sample_context
-from gasguard.utilities import spreadsheet, testing
+from gasguard.utilities import spreadsheet
 
 LINK = '=HYPERLINK("http://evil.example/x","点此查看")'
 PLANTED = [LINK, "=1+1", "+1+1", "-1+1", "@SUM(1,1)", "\t=1+1", "\r=1+1"]

@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from gasguard import testing
 from gasguard.hazards import services as hazard_services
 from gasguard.hazards.models import LookBack
-from gasguard.utilities import testing
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from gasguard.audit.models import AuditRecord
 from gasguard.sites import services
 from gasguard.sites.models import Site
-from gasguard.utilities.testing import STREET_A_GRID, STREET_B_GRID, jurisdiction, make_enterprise
+from gasguard.testing import STREET_A_GRID, STREET_B_GRID, jurisdiction, make_enterprise
 
 
 def fields(code=STREET_A_GRID, **more):

@@ -3,7 +3,7 @@ everything below it) or by a word finds the same sites on both, and never a site
 import pytest
 from django.test import Client
 
-from gasguard.utilities.testing import STREET_A, api_client, make_site
+from gasguard.testing import STREET_A, api_client, make_site
 
 
 def page_names(user, query):

@@ -10,7 +10,7 @@ from PIL import Image, PngImagePlugin
 
 from gasguard.hazards import services as hazard_services
 from gasguard.inspections.models import Photo
-from gasguard.utilities.testing import api_client, inspect
+from gasguard.testing import api_client, inspect
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from gasguard.utilities.testing import api_client, inspect
+from gasguard.testing import api_client, inspect
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from gasguard.imports.models import ImportJob
 from gasguard.imports.tests.helpers import SITE_HEADERS, xlsx
 from gasguard.reports.models import ReportTemplate
 from gasguard.reports.word import DEFAULT_TEMPLATE
-from gasguard.utilities.testing import api_client
+from gasguard.testing import api_client
 
 pytestmark = pytest.mark.django_db
 

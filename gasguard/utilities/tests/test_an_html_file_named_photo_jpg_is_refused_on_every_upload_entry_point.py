@@ -16,7 +16,7 @@ from gasguard.cylinders.tests import helpers as cylinders
 from gasguard.hazards import services as hazard_services
 from gasguard.inspections import services as inspection_services
 from gasguard.inspections.models import Inspection, Photo
-from gasguard.utilities.testing import (
+from gasguard.testing import (
     HOSE,
     answer_all,
     api_client,
@@ -189,7 +189,7 @@ def test_the_services_refuse_it(personas, submitted, sale):
 
 
 def test_one_bad_file_among_good_ones_stores_none_of_them(personas, rectifying):
-    from gasguard.utilities.testing import png_upload
+    from gasguard.testing import png_upload
 
     with Refused(rectifying), pytest.raises(ValidationError) as caught:
         hazard_services.submit(rectifying, by=personas.enterprise, note="已整改",

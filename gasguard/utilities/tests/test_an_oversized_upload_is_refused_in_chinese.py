@@ -11,7 +11,7 @@ from django.test import override_settings
 
 from gasguard.hazards import services as hazard_services
 from gasguard.inspections.models import Photo
-from gasguard.utilities.testing import PNG, api_client, inspect, register_hazard
+from gasguard.testing import PNG, api_client, inspect, register_hazard
 
 pytestmark = pytest.mark.django_db
 

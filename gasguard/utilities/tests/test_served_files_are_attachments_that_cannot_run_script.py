@@ -11,7 +11,7 @@ from gasguard import settings as configured
 from gasguard.cylinders.tests import helpers as cylinders
 from gasguard.inspections.models import Photo
 from gasguard.reports.models import ReportRun, RunState
-from gasguard.utilities.testing import api_client, inspect, png_upload
+from gasguard.testing import api_client, inspect, png_upload
 
 pytestmark = pytest.mark.django_db
 

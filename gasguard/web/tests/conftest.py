@@ -5,7 +5,7 @@
 - `page` fails the test if the page logs a JavaScript error (an uncaught exception or a console error).
 - `shot(page, name)` saves a full-page screenshot to test-artifacts/screenshots/.
 - The live server needs the test database outside any transaction (transactional_db): each test builds its own
-  people with the factories of utilities/testing.py (`cast`), never with the module-scoped persona fixtures.
+  people with the factories of gasguard/testing.py (`cast`), never with the module-scoped persona fixtures.
 """
 import os
 import re
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from gasguard.utilities import testing
+from gasguard import testing
 
 CHROMIUM = os.environ.get("GASGUARD_CHROMIUM", "/usr/bin/chromium")  # scripts/install-system-deps.sh reads it too
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -191,7 +191,7 @@ def shot(request, screenshot_dir):
 
 @pytest.fixture
 def cast(live_server):
-    """The people of utilities.testing.Personas (and their two restaurants), made afresh in this test's database:
+    """The people of gasguard.testing.Personas (and their two restaurants), made afresh in this test's database:
     the office, the officers of 塘沽街道 and 杭州道街道, the departments, an inspector of 塘沽街道, two enterprises."""
     return testing.load_personas(testing.create_personas())
 

@@ -1,6 +1,6 @@
 """What the browser tests do as a person would (log in through the login page, attach a photo), and how they find
 what the map drew."""
-from gasguard.utilities import testing
+from gasguard import testing
 
 
 def log_in(page, user, password=testing.PASSWORD, path="/"):
@@ -14,7 +14,7 @@ def log_in(page, user, password=testing.PASSWORD, path="/"):
 
 
 def png_file(tmp_path, name="after.png"):
-    """A small real PNG (utilities.testing.PNG) on disk, for set_input_files."""
+    """A small real PNG (gasguard.testing.PNG) on disk, for set_input_files."""
     path = tmp_path / name
     path.write_bytes(testing.PNG)
     return path

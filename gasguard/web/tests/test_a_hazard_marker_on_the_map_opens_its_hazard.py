@@ -2,8 +2,8 @@
 outlines arrive after the points (a district's outlines file is the larger one) and are drawn over the markers."""
 from playwright.sync_api import expect
 
+from gasguard import testing
 from gasguard.org.models import Jurisdiction
-from gasguard.utilities import testing
 
 from .helpers import MAJOR, find_markers, log_in
 

@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.test import Client
 from rest_framework.throttling import ScopedRateThrottle
 
-from gasguard.utilities.testing import PASSWORD
+from gasguard.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

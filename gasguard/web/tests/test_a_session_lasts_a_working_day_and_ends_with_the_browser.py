@@ -3,7 +3,7 @@ computers); in production the cookie travels over HTTPS only."""
 import pytest
 from django.test import Client
 
-from gasguard.utilities.testing import PASSWORD
+from gasguard.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -3,10 +3,10 @@ form arrives with the ledger's figures for the street, the officer writes the na
 the enforcement numbers and submits; the report shows as submitted, version 1, and the office's board shows it."""
 from playwright.sync_api import expect
 
+from gasguard import testing
 from gasguard.campaign import services
 from gasguard.campaign.models import MonthlyReport
 from gasguard.campaign.units import user_unit
-from gasguard.utilities import testing
 
 from .helpers import log_in
 

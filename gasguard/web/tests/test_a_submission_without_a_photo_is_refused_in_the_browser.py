@@ -2,9 +2,9 @@
 hazard stays where it was (整改中)."""
 from playwright.sync_api import expect
 
+from gasguard import testing
 from gasguard.hazards import services
 from gasguard.hazards.models import Hazard
-from gasguard.utilities import testing
 
 from .helpers import log_in
 

@@ -2,7 +2,7 @@
 campaign, the tables by territory and by lead unit, and the two ECharts charts drawn on their canvases."""
 from playwright.sync_api import expect
 
-from gasguard.utilities import testing
+from gasguard import testing
 
 # Pixels of a canvas that are not transparent: a chart that drew nothing has none.
 PAINTED = """c => { const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;

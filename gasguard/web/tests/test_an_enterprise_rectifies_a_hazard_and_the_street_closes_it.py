@@ -3,8 +3,8 @@ verification with a note and a photo; the officer of 塘沽街道, another perso
 The timeline shows every step with the name of whoever signed it, and the photo."""
 from playwright.sync_api import expect
 
+from gasguard import testing
 from gasguard.hazards.models import Hazard
-from gasguard.utilities import testing
 
 from .helpers import log_in, png_file
 

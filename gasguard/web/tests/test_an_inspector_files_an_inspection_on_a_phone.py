@@ -5,10 +5,10 @@ import re
 
 from playwright.sync_api import expect
 
+from gasguard import testing
 from gasguard.catalog.services import checklist_for
 from gasguard.hazards.models import Hazard
 from gasguard.inspections.models import Inspection
-from gasguard.utilities import testing
 
 from .helpers import log_in
 

@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 import pytest
 from playwright.sync_api import expect
 
+from gasguard import testing
 from gasguard.monitoring import ingest
 from gasguard.monitoring.models import Alarm
 from gasguard.monitoring.tests.helpers import make_device, reading, send
 from gasguard.org.models import Jurisdiction
-from gasguard.utilities import testing
 
 from .helpers import MAJOR, find_markers, log_in
 

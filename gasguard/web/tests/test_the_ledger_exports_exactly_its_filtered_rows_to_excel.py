@@ -5,8 +5,8 @@ import re
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
+from gasguard import testing
 from gasguard.hazards.views.ledger import EXPORT_COLUMNS
-from gasguard.utilities import testing
 
 from .helpers import log_in
 

@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 import pytest
 from playwright.sync_api import expect
 
+from gasguard import testing
 from gasguard.monitoring import ingest
 from gasguard.monitoring.tests.helpers import make_device, reading, send
 from gasguard.org.models import User
-from gasguard.utilities import testing
 
 from .helpers import log_in
 

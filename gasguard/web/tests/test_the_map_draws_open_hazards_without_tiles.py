@@ -6,8 +6,8 @@ import re
 
 from playwright.sync_api import expect
 
+from gasguard import testing
 from gasguard.org.models import Jurisdiction
-from gasguard.utilities import testing
 
 from .helpers import GENERAL, MAJOR, find_markers, log_in
 

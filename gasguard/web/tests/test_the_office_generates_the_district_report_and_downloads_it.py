@@ -7,7 +7,8 @@ import re
 from docx import Document
 from playwright.sync_api import expect
 
-from gasguard.utilities import clock, testing
+from gasguard import testing
+from gasguard.utilities import clock
 
 from .helpers import log_in
 

@@ -6,11 +6,12 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from gasguard.monitoring import notify, partitions, services
+from gasguard.monitoring import partitions, services
 from gasguard.monitoring.evaluation import check_silence
+from gasguard.notifications import services as outbox
 
 JOBS = [  # (name, every seconds, function)
-    ("notifications", 1.0, lambda: notify.send_pending(100)),
+    ("notifications", 1.0, lambda: outbox.send_pending(100)),
     ("silence", 30.0, check_silence),
     ("escalation", 30.0, lambda: {"escalated": len(services.escalate_unacknowledged())}),
     ("partitions", 3600.0, partitions.maintain),

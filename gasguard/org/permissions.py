@@ -1,7 +1,7 @@
-"""API permissions shared by every app."""
+"""API permissions shared by every app (the office is an org role)."""
 from rest_framework import permissions
 
-from gasguard.org.roles import can_manage_master_data
+from .roles import can_manage_master_data
 
 
 class IsOffice(permissions.BasePermission):

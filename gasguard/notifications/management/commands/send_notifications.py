@@ -1,7 +1,7 @@
 """gasguard send_notifications: claim and send outbox notifications (several workers may run at once)."""
 from django.core.management.base import BaseCommand
 
-from gasguard.monitoring import notify
+from gasguard.notifications import services
 
 
 class Command(BaseCommand):
@@ -15,11 +15,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, loop=False, interval=1.0, limit=50, worker=None, **o):
         while True:
-            done = notify.send_pending(limit, worker=worker)
+            done = services.send_pending(limit, worker=worker)
             if done["claimed"] or not loop:
                 self.stdout.write(f"claimed {done['claimed']} sent {done['sent']} failed {done['failed']}")
                 self.stdout.flush()
             if not loop:
                 return
             if not done["claimed"]:
-                notify.wait_for_work(interval)  # PostgreSQL: woken by the enqueuing commit
+                services.wait_for_work(interval)  # PostgreSQL: woken by the enqueuing commit
