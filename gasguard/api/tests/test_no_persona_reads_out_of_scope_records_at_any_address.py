@@ -165,8 +165,7 @@ def _rule(key, user, obj) -> bool:
         return Alarm.objects.visible_to(user).filter(pk=obj.pk if key == "alarm" else obj.alarm_id).exists()
     if key == "order":
         from gasguard.campaign.models import SupervisionOrder
-        from gasguard.campaign.services import order_q
-        return has(SupervisionOrder, order_q(user), obj.pk)
+        return SupervisionOrder.objects.visible_to(user).filter(pk=obj.pk).exists()
     if key == "report":              # a street's own
         return user.role == Role.JURISDICTION and user.jurisdiction_id == obj.jurisdiction_id
     if key == "job":

@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from gasguard.campaign.models import SupervisionOrder
-from gasguard.campaign.services import order_q
 from gasguard.hazards import services
 from gasguard.hazards.choices import Action, LookBackResult
 from gasguard.hazards.models import Hazard, HazardEvent
@@ -26,7 +25,7 @@ def _hazard(request, pk):
           .prefetch_related("co_units", Prefetch("events", HazardEvent.objects.select_related("actor")
                                                  .prefetch_related("photos")),
                             Prefetch("rebounds", Hazard.objects.filter(hazard_q(user))),
-                            Prefetch("supervision_orders", SupervisionOrder.objects.filter(order_q(user)))))
+                            Prefetch("supervision_orders", SupervisionOrder.objects.visible_to(user))))
     return get_object_or_404(qs, pk=pk)
 
 
