@@ -7,7 +7,7 @@ PORT ?= 8000
 
 .PHONY: install migrate demo run test lint system-deps bench clean
 
-# A development machine: keys generated once into var/dev-keys.json (production sets SECRET_KEY and PII_KEYS; see
+# A development machine: keys generated once into var/ (production sets SECRET_KEY, PII_KEYS and AUDIT_HMAC_KEY; see
 # README 生产部署); `make run` also turns DEBUG on (scripts/run.sh).
 migrate demo run bench: export GASGUARD_DEV = 1
 

@@ -14,8 +14,8 @@ BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("GASGUARD_DATA_DIR", Path.cwd() / "var"))
 
 # Safe defaults: DEBUG is off unless asked for (make run sets DEBUG=1). GASGUARD_DEV=1 (make run, make bench) marks a
-# development machine: a missing SECRET_KEY or PII_KEYS is generated once into DATA_DIR/dev-keys.json. Anywhere else
-# a missing or default key stops start-up, naming the variable (tests set theirs in pyproject.toml).
+# development machine: a missing SECRET_KEY, PII_KEYS or AUDIT_HMAC_KEY is generated once into the data folder.
+# Anywhere else a missing or default key stops start-up, naming the variable (tests set theirs in pyproject.toml).
 DEBUG = os.environ.get("DEBUG", "0") == "1"
 GASGUARD_DEV = os.environ.get("GASGUARD_DEV", "0") == "1"
 _DEV_KEYS = dev_keys(DATA_DIR) if GASGUARD_DEV else {}
@@ -257,10 +257,13 @@ HAZARD_MAX_DEADLINE_DAYS = int(os.environ.get("HAZARD_MAX_DEADLINE_DAYS", "365")
 HAZARD_DEFAULT_DEADLINE_DAYS = int(os.environ.get("HAZARD_DEFAULT_DEADLINE_DAYS", "15"))
 
 # Audit chain (gasguard/audit) and backups. Each record is chained with HMAC-SHA256 under AUDIT_HMAC_KEY, kept
-# outside the database: PRODUCTION MUST SET IT (`check --deploy` says so) and keep it with the backups' keys; empty
-# (development, tests): a random key made once in DATA_DIR/audit-hmac.key. Changing it breaks `audit verify`.
-AUDIT_HMAC_KEY = os.environ.get("AUDIT_HMAC_KEY", "")
-AUDIT_HMAC_KEY_FILE = DATA_DIR / "audit-hmac.key"
+# outside the database: production must set it (start-up stops without it) and keep it with the backups' keys; a
+# development machine makes one once in DATA_DIR/audit-hmac.key. Changing it breaks `audit verify`.
+AUDIT_HMAC_KEY = os.environ.get("AUDIT_HMAC_KEY", "") or _DEV_KEYS.get("AUDIT_HMAC_KEY", "")
+if not AUDIT_HMAC_KEY:
+    raise ImproperlyConfigured("AUDIT_HMAC_KEY 未设置：生产环境必须设置环境变量 AUDIT_HMAC_KEY（审计链签名密钥，保存在数据库之外，"
+                               "与备份密钥一同保管，例如 python -c \"import secrets; print(secrets.token_hex(32))\"）；"
+                               "开发机器（make run）设 GASGUARD_DEV=1 则自动生成。")
 # The chain's head is appended here daily (job audit_anchor, `gasguard audit anchor`), never rewritten; keep it on
 # other storage than the database (another host, append-only mount) for `gasguard audit verify --anchor`.
 AUDIT_ANCHOR_FILE = Path(os.environ.get("AUDIT_ANCHOR_FILE", DATA_DIR / "audit-anchor.jsonl"))

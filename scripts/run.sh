@@ -5,7 +5,7 @@ set -euo pipefail
 BIN=${BIN:-.venv/bin}
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
-# A development machine: DEBUG on, and the keys (SECRET_KEY, PII_KEYS) generated once into var/dev-keys.json.
+# A development machine: DEBUG on, and the keys (SECRET_KEY, PII_KEYS, AUDIT_HMAC_KEY) generated once into var/.
 export DEBUG=${DEBUG:-1} GASGUARD_DEV=${GASGUARD_DEV:-1}
 mkdir -p var/log
 

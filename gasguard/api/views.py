@@ -7,7 +7,6 @@ from rest_framework.response import Response
 from gasguard.audit.models import AuditRecord
 from gasguard.campaign import services as campaign_services
 from gasguard.campaign.models import SupervisionOrder, Task
-from gasguard.org.choices import Role
 from gasguard.org.permissions import IsOffice
 
 from . import serializers as s
@@ -25,17 +24,8 @@ class SupervisionOrderViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["state", "department", "jurisdiction", "task"]
 
     def get_queryset(self):
-        user = self.request.user
-        qs = SupervisionOrder.objects.prefetch_related("hazards").order_by("-issued_at")
-        if not user.is_authenticated:  # schema generation
-            return qs.none()
-        if user.is_superuser or user.role == Role.OFFICE:
-            return qs
-        if user.role == Role.DEPARTMENT:
-            return qs.filter(department_id=user.department_id)
-        if user.role == Role.JURISDICTION:
-            return qs.filter(jurisdiction__path__startswith=user.jurisdiction.path)
-        return qs.none()
+        return (SupervisionOrder.objects.visible_to(self.request.user).prefetch_related("hazards")
+                .order_by("-issued_at"))
 
     @extend_schema(request=s.RespondSerializer, responses=s.SupervisionOrderSerializer)
     @action(detail=True, methods=["post"])

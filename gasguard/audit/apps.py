@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class AuditConfig(AppConfig):
     name = "gasguard.audit"
     verbose_name = _("审计")
-
-    def ready(self):
-        from . import checks  # noqa: F401  (registers the deploy check)

@@ -8,7 +8,6 @@ import hashlib
 import hmac
 import json
 import os
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -32,37 +31,12 @@ def canonical(data) -> str:
 
 
 @lru_cache(maxsize=4)
-def _keyed(configured: str, key_file: str):
-    if configured:
-        key = configured.encode("utf-8")
-    else:
-        key = _key_from_file(Path(key_file))
-    return hmac.new(key, digestmod=hashlib.sha256)
-
-
-def _key_from_file(path: Path) -> bytes:
-    """Development and tests: a random key made once beside the data (never in the database). Created under a
-    temporary name and linked into place, so two processes starting together agree on one key."""
-    try:
-        return path.read_text(encoding="ascii").strip().encode("ascii")
-    except FileNotFoundError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="ascii") as f:
-        f.write(secrets.token_hex(32) + "\n")
-    try:
-        os.link(tmp, path)   # fails if another process made it first: then theirs is the key
-    except FileExistsError:
-        pass
-    finally:
-        tmp.unlink()
-    return path.read_text(encoding="ascii").strip().encode("ascii")
+def _keyed(key: str):
+    return hmac.new(key.encode("utf-8"), digestmod=hashlib.sha256)
 
 
 def _mac():
-    return _keyed(settings.AUDIT_HMAC_KEY, str(settings.AUDIT_HMAC_KEY_FILE))
+    return _keyed(settings.AUDIT_HMAC_KEY)
 
 
 def chain_hash(prev_hash: str, data: str) -> str:

@@ -41,6 +41,24 @@ class Task(models.Model):
         return f"{self.code} {self.title}"
 
 
+class SupervisionOrderQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The orders a user may see, on the pages and the API alike: the office all; a member department those
+        addressed to it; a jurisdiction those addressed within its area (DESIGN: everything located in its area:
+        a street its own, the district level every zone's and street's); anyone else none."""
+        from gasguard.org.choices import Role
+
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser or user.role == Role.OFFICE:
+            return self
+        if user.role == Role.DEPARTMENT and user.department_id:
+            return self.filter(department_id=user.department_id)
+        if user.role == Role.JURISDICTION and user.jurisdiction_id:
+            return self.filter(jurisdiction__path__startswith=user.jurisdiction.path)
+        return self.none()
+
+
 class SupervisionOrder(models.Model):
     """督办单: the office presses a unit about a task or a set of hazards, with a deadline."""
 
@@ -68,6 +86,8 @@ class SupervisionOrder(models.Model):
     responded_at = models.DateTimeField(_("反馈时间"), null=True, blank=True)
     # Set when an overdue hazard triggered the order, so escalation is safe to run twice.
     trigger_key = models.CharField(max_length=100, unique=True, null=True, blank=True, editable=False)
+
+    objects = SupervisionOrderQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("督办单")

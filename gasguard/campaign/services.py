@@ -461,18 +461,6 @@ def issue_order_to_unit(unit, *, reason: str, deadline, by, task=None, hazards=(
                                    **unit.fields())
 
 
-def order_q(user):
-    """The orders a user may see: the office all, a unit its own."""
-    from django.db.models import Q
-
-    if is_office(user):
-        return Q()
-    unit = user_unit(user)
-    if unit is None:
-        return Q(pk__in=[])
-    return Q(department=unit.obj) if unit.is_department else Q(jurisdiction=unit.obj)
-
-
 @transaction.atomic
 def close_order(order: SupervisionOrder, *, by) -> SupervisionOrder:
     _check_office(by)

@@ -80,7 +80,7 @@ def index(request):
             due = services.due_date(campaign, m)
             mine.append({"month": m, "due": due, "report": r, "state": services.cell_state(r, due, today)})
         context.update(mine=mine, notices=Notice.objects.filter(unit_key=unit.key)[:10],
-                       orders=SupervisionOrder.objects.filter(services.order_q(request.user))
+                       orders=SupervisionOrder.objects.visible_to(request.user)
                        .exclude(state=SupervisionOrder.State.CLOSED)[:10])
     if unit is None and not is_office(request.user):
         raise Http404
@@ -228,7 +228,7 @@ def orders(request):
             return redirect("campaign_order", pk=order.pk)
         except ValidationError as exc:
             errors = _errors(exc)
-    qs = (SupervisionOrder.objects.filter(services.order_q(request.user))
+    qs = (SupervisionOrder.objects.visible_to(request.user)
           .select_related("department", "jurisdiction", "task"))
     state = request.GET.get("state")
     if state in SupervisionOrder.State.values:
@@ -242,7 +242,7 @@ def orders(request):
 
 @login_required
 def order_page(request, pk):
-    order = get_object_or_404(SupervisionOrder.objects.filter(services.order_q(request.user))
+    order = get_object_or_404(SupervisionOrder.objects.visible_to(request.user)
                               .select_related("department", "jurisdiction", "task", "issued_by"), pk=pk)
     unit = user_unit(request.user)
     # An escalation order names the lead department and the street of the place: either may answer it.

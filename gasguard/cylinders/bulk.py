@@ -9,7 +9,7 @@ from django.db import transaction
 from openpyxl import Workbook, load_workbook
 
 from gasguard.audit import services as audit
-from gasguard.utilities import spreadsheet, xlsxlimits
+from gasguard.utilities import spreadsheet
 
 from . import services
 
@@ -58,10 +58,7 @@ def _date(value):
 
 def import_cylinders(upload, *, owner, by) -> ImportResult:
     """Register every row of the workbook to `owner`, or none when any row has an error; errors are
-    {"row", "col", "header", "message"}."""
-    problem = xlsxlimits.unpacked_size_error(upload)
-    if problem:
-        return ImportResult([], [{"row": 0, "col": "", "header": "", "message": problem}])
+    {"row", "col", "header", "message"}. The upload has passed uploads.workbook() (what it is, what it unpacks to)."""
     try:
         ws = load_workbook(upload, read_only=True, data_only=True).worksheets[0]
     except Exception:

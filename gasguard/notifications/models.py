@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from gasguard.org.choices import Role
-from gasguard.org.scope import can_manage_master_data
+from gasguard.org.roles import can_manage_master_data
 from gasguard.utilities import clock
 
 from .choices import Channel

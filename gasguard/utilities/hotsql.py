@@ -3,8 +3,9 @@
 On PostgreSQL each runs as a server-side prepared statement through psycopg on Django's connection: planning them
 cost more than running them, and Django's own cursor never prepares (settings.py: prepare_threshold). The psycopg
 cursor is kept per database connection (a new one per call cost as much as encoding the parameters). Database errors
-come out as Django's (a repeated client id is Django's IntegrityError, as from the ORM), and each statement is counted
-and shown like any query (tests, DEBUG). Elsewhere (SQLite) they run on Django's cursor."""
+come out as Django's (a repeated client id is Django's IntegrityError, as from the ORM), a dropped kept connection is
+replaced as for the ORM (CONN_HEALTH_CHECKS), and each statement is counted and shown like any query (tests, DEBUG).
+Elsewhere (SQLite) they run on Django's cursor."""
 import time
 
 import psycopg
@@ -22,6 +23,9 @@ def fetch(sql, params, *, one=False):
         with connection.cursor() as c:
             c.execute(sql, params)
             return c.fetchone() if one else c.fetchall()
+    # Django's cursor() checks a kept connection before its first use in a request (CONN_HEALTH_CHECKS); this path
+    # skips cursor(), so it asks for the same check: after a database restart the statement gets a new connection.
+    connection.close_if_health_check_failed()
     connection.ensure_connection()
     c = getattr(connection, "_hot_cursor", None)
     if c is None or c.closed or c.connection is not connection.connection:

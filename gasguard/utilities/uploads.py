@@ -135,8 +135,9 @@ def images(uploads, field: str, label) -> list[VerifiedImage]:
     return checked
 
 
-def _office_file(upload, label, *, main: str, part: str, kind, max_bytes=None):
-    """An Office Open XML file: a zip from its first byte, holding `part`, whose main part has the type `main`."""
+def _office_file(upload, label, *, main: str, part: str, kind, max_bytes=None, check_archive=None):
+    """An Office Open XML file: a zip from its first byte, holding `part`, whose main part has the type `main`;
+    `check_archive(zip)`, given, says in a message what else is wrong with it (None: nothing)."""
     _check_size(upload, label, max_bytes)
     wrong = ValidationError(_("%(label)s“%(name)s”不是 %(kind)s文件（按文件内容判断，与文件名无关）") % {
         "label": label, "name": _name(upload), "kind": kind})
@@ -150,6 +151,9 @@ def _office_file(upload, label, *, main: str, part: str, kind, max_bytes=None):
             listing = archive.getinfo("[Content_Types].xml") if "[Content_Types].xml" in names else None
             if part not in names or listing is None or listing.file_size > CONTENT_TYPES_MAX:
                 raise wrong
+            problem = check_archive(archive) if check_archive else None
+            if problem:
+                raise ValidationError(problem)
             root = etree.fromstring(archive.read(listing),
                                     etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False))
     except (zipfile.BadZipFile, etree.XMLSyntaxError, OSError, KeyError) as exc:
@@ -164,9 +168,12 @@ def _office_file(upload, label, *, main: str, part: str, kind, max_bytes=None):
 
 
 def workbook(upload, label, max_bytes=None):
-    """The upload if it is an .xlsx workbook by content (not by name), else a ValidationError naming `label`."""
+    """The upload if it is an .xlsx workbook by content (not by name) that unpacks within
+    IMPORTS_MAX_UNPACKED_BYTES (utilities/xlsxlimits.py), else a ValidationError naming `label` or the size."""
+    from . import xlsxlimits
+
     return _office_file(upload, label, main=XLSX_MAIN, part="xl/workbook.xml", kind="Excel（.xlsx）",
-                        max_bytes=max_bytes)
+                        max_bytes=max_bytes, check_archive=xlsxlimits.archive_size_error)
 
 
 def word_document(upload, label, max_bytes=None):

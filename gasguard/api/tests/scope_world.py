@@ -78,19 +78,8 @@ def _side(world, side):
     world.add("worker", side, gas.courier)
     cylinder = cyl.cylinder(gas)
     world.add("cylinder", side, cylinder, cylinder.code)
-    cyl.fill(gas, cylinder)
-    home = cylinder_services.register_customer(
-        enterprise=gas.enterprise, kind=CustomerKind.PERSON, name=f"{side}方秘密住户", phone="13900001234",
-        address=f"{side}方秘密小区1-1-101", by=gas.user, jurisdiction=testing.jurisdiction(f"{code}-C1-G1"),
-        id_number=cyl.id_number())
-    world.add("customer", side, home, home.name, home.address)
-    sale = cyl.sell(gas, home, [cylinder])
-    world.add("sale", side, sale, sale.number)
-    delivery = cyl.deliver(gas, sale, hose_length_m="2.6")
-    world.add("delivery", side, delivery)
-    world.add("site", side, delivery.site)
-    (household_hazard,) = delivery.hazards.all()
-    world.add("hazard", side, household_hazard, household_hazard.number)
+    home = _buyer(world, gas, side, f"{side}方秘密住户", f"{side}方秘密小区1-1-101", "13900001234")
+    _delivered(world, gas, side, home, cylinder, hose_length_m="2.6")
 
     device = make_device(site=testing.make_site(f"{code}-C1-G1", site_type="pipeline_segment", fuel="pipeline_gas",
                                                 name=f"{side}方秘密管段", lat=39.0, lon=117.7),
@@ -119,16 +108,33 @@ def _side(world, side):
     return gas
 
 
+def _buyer(world, gas, side, name, address, phone):
+    """A household of the side's street, a customer of the gas company."""
+    buyer = cylinder_services.register_customer(
+        enterprise=gas.enterprise, kind=CustomerKind.PERSON, name=name, phone=phone, address=address, by=gas.user,
+        jurisdiction=testing.jurisdiction(f"{SIDES[side]}-C1-G1"), id_number=cyl.id_number())
+    world.add("customer", side, buyer, buyer.name, buyer.address)
+    return buyer
+
+
+def _delivered(world, gas, side, buyer, cylinder, hose_length_m):
+    """The cylinder filled, sold to the buyer and delivered with a failed safety check: a hazard at the household."""
+    cyl.fill(gas, cylinder)
+    sale = cyl.sell(gas, buyer, [cylinder])
+    world.add("sale", side, sale, sale.number)
+    delivery = cyl.deliver(gas, sale, hose_length_m=hose_length_m)
+    world.add("delivery", side, delivery)
+    world.add("site", side, delivery.site)
+    (hazard,) = delivery.hazards.all()
+    world.add("hazard", side, hazard, hazard.number)
+
+
 def _across(world, gas):
     """A buyer of 塘沽 who uses the gas at B's restaurant in 杭州道: the sale is 杭州道's, the buyer 塘沽's."""
     cylinder = cyl.cylinder(gas)
     world.add("cylinder", "A", cylinder, cylinder.code)
     cyl.fill(gas, cylinder)
-    buyer = cylinder_services.register_customer(
-        enterprise=gas.enterprise, kind=CustomerKind.PERSON, name="A区外用住户", phone="13900009876",
-        address="A区外用小区3-3-303", by=gas.user, jurisdiction=testing.jurisdiction(f"{testing.STREET_A}-C1-G1"),
-        id_number=cyl.id_number())
-    world.add("customer", "A", buyer, buyer.name, buyer.address)
+    buyer = _buyer(world, gas, "A", "A区外用住户", "A区外用小区3-3-303", "13900009876")
     sale = cyl.sell(gas, buyer, [cylinder], site=world.personas.site_b)
     world.add("sale", "B", sale, sale.number)
 
@@ -137,20 +143,9 @@ def _travel(world, gas):
     """A cylinder of A's gas company sold in 塘沽 and then, refilled, in 杭州道: one trace over two streets."""
     cylinder = cyl.cylinder(gas)
     world.add("cylinder", "A", cylinder, cylinder.code)
-    for side, code in SIDES.items():
-        cyl.fill(gas, cylinder)
-        buyer = cylinder_services.register_customer(
-            enterprise=gas.enterprise, kind=CustomerKind.PERSON, name=f"{side}区跨区住户", phone="13900005678",
-            address=f"{side}区跨区小区2-2-202", by=gas.user, jurisdiction=testing.jurisdiction(f"{code}-C1-G1"),
-            id_number=cyl.id_number())
-        world.add("customer", side, buyer, buyer.name, buyer.address)
-        sale = cyl.sell(gas, buyer, [cylinder])
-        world.add("sale", side, sale, sale.number)
-        delivery = cyl.deliver(gas, sale, hose_length_m="2.7")
-        world.add("delivery", side, delivery)
-        world.add("site", side, delivery.site)
-        (hazard,) = delivery.hazards.all()
-        world.add("hazard", side, hazard, hazard.number)
+    for side in SIDES:
+        buyer = _buyer(world, gas, side, f"{side}区跨区住户", f"{side}区跨区小区2-2-202", "13900005678")
+        _delivered(world, gas, side, buyer, cylinder, hose_length_m="2.7")
         cylinder_services.record_return(code=cylinder.code, by=gas.user)
 
 

@@ -165,17 +165,17 @@ def cylinder_trace(request, code):
 @extend_schema(request=s.StatusChangeSerializer, responses=s.CylinderSerializer)
 @api_view(["POST"])
 def cylinder_status(request, code):
+    cylinder = cylinder_or_404(request.user, code)  # out of scope: not found, whatever the body
     data = _valid(s.StatusChangeSerializer, request)
-    cylinder = services.change_status(cylinder_or_404(request.user, code), to_status=data["status"],
-                                      reason=data["reason"], by=request.user)
+    cylinder = services.change_status(cylinder, to_status=data["status"], reason=data["reason"], by=request.user)
     return Response(s.CylinderSerializer(cylinder).data)
 
 
 @extend_schema(request=s.PeriodicInspectionSerializer, responses=s.CylinderSerializer)
 @api_view(["POST"])
 def cylinder_inspection(request, code):
-    data = _valid(s.PeriodicInspectionSerializer, request)
     cylinder = agency_cylinder_or_404(request.user, code)
+    data = _valid(s.PeriodicInspectionSerializer, request)
     services.record_periodic_inspection(cylinder, by=request.user, **data)
     cylinder.refresh_from_db()
     return Response(s.CylinderSerializer(cylinder).data)
@@ -319,8 +319,9 @@ def station_filled(request, pk):
 @extend_schema(request=s.BlockSerializer, responses={200: OpenApiResponse(description="锁定记录")})
 @api_view(["POST"])
 def station_block(request, pk):
+    station = station_or_404(request.user, pk)
     data = _valid(s.BlockSerializer, request)
-    block = services.block_station(station_or_404(request.user, pk), reason=data["reason"], by=request.user)
+    block = services.block_station(station, reason=data["reason"], by=request.user)
     return Response({"id": block.pk, "station": pk, "reason": block.reason, "blocked_at": block.blocked_at})
 
 
@@ -484,6 +485,7 @@ def sale_detail(request, pk):
 @extend_schema(request=s.DeliveryInSerializer, responses={201: s.DeliverySerializer})
 @api_view(["POST"])
 def sale_delivery(request, pk):
+    sale = sale_or_404(request.user, pk)
     data = _valid(s.DeliveryInSerializer, request)
     answers = data["answers"]
     if isinstance(answers, str):  # multipart, with photos
@@ -493,7 +495,7 @@ def sale_delivery(request, pk):
             answers = None
     if not isinstance(answers, dict):
         raise ValidationError({"answers": "安检结果须为对象（JSON）"})
-    delivery = services.deliver(sale=sale_or_404(request.user, pk), answers=answers,
+    delivery = services.deliver(sale=sale, answers=answers,
                                 acknowledged_by=data["acknowledged_by"], by=request.user,
                                 delivered_at=data.get("delivered_at"), photos=request.FILES.getlist("photos"))
     return Response(s.DeliverySerializer(delivery).data, status=status.HTTP_201_CREATED)

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from gasguard.audit.models import AuditRecord
 from gasguard.cylinders.models import Customer, Cylinder
 from gasguard.hazards.models import Hazard
-from gasguard.monitoring.models import Notification
+from gasguard.notifications.models import Notification
 from gasguard.sites.models import Site
 from gasguard.testing import api_client
 from gasguard.utilities import clock

@@ -9,8 +9,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from gasguard.campaign.models import SupervisionOrder
-from gasguard.campaign.services import order_q
 from gasguard.org.roles import can_verify
 
 from .. import services
@@ -27,7 +25,9 @@ def _hazard(request, pk):
           .prefetch_related("co_units", Prefetch("events", HazardEvent.objects.select_related("actor")
                                                  .prefetch_related("photos")),
                             Prefetch("rebounds", Hazard.objects.visible_to(user)),
-                            Prefetch("supervision_orders", SupervisionOrder.objects.filter(order_q(user)))))
+                            # Orders are campaign's (a layer above): reached through the relation it declares.
+                            Prefetch("supervision_orders",
+                                     Hazard.supervision_orders.rel.related_model.objects.visible_to(user))))
     return get_object_or_404(qs, pk=pk)
 
 

@@ -199,44 +199,39 @@ class AlarmViewSet(viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         return s.AlarmDetailSerializer if self.action == "retrieve" else s.AlarmSerializer
 
-    def _done(self, alarm):
+    def _act(self, request, serializer_class, verb):
+        """The alarm first, in the caller's scope (out of it: 404 whatever the body), then the body, then the verb."""
+        alarm = self.get_object()
+        data = serializer_class(data=request.data)
+        data.is_valid(raise_exception=True)
+        alarm = verb(alarm, by=request.user, **data.validated_data)
         return Response(s.AlarmDetailSerializer(self.get_queryset().prefetch_related("events__actor")
                                                 .get(pk=alarm.pk)).data)
 
     @extend_schema(request=s.AlarmNoteSerializer, responses=s.AlarmDetailSerializer)
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
-        data = s.AlarmNoteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self._done(services.acknowledge(self.get_object(), by=request.user, **data.validated_data))
+        return self._act(request, s.AlarmNoteSerializer, services.acknowledge)
 
     @extend_schema(request=s.DispatchSerializer, responses=s.AlarmDetailSerializer)
     @action(detail=True, methods=["post"], url_path="dispatch")
     def dispatch_to(self, request, pk=None):
-        data = s.DispatchSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self._done(services.dispatch(self.get_object(), by=request.user, **data.validated_data))
+        return self._act(request, s.DispatchSerializer, services.dispatch)
 
     @extend_schema(request=s.AlarmNoteSerializer, responses=s.AlarmDetailSerializer)
     @action(detail=True, methods=["post"])
     def arrive(self, request, pk=None):
-        data = s.AlarmNoteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self._done(services.arrive(self.get_object(), by=request.user, **data.validated_data))
+        return self._act(request, s.AlarmNoteSerializer, services.arrive)
 
     @extend_schema(request=s.HandleSerializer, responses=s.AlarmDetailSerializer)
     @action(detail=True, methods=["post"])
     def handle(self, request, pk=None):
-        data = s.HandleSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self._done(services.handle(self.get_object(), by=request.user, **data.validated_data))
+        return self._act(request, s.HandleSerializer, services.handle)
 
     @extend_schema(request=s.AlarmNoteSerializer, responses=s.AlarmDetailSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        data = s.AlarmNoteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self._done(services.close(self.get_object(), by=request.user, **data.validated_data))
+        return self._act(request, s.AlarmNoteSerializer, services.close)
 
 
 class AlarmRuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin,

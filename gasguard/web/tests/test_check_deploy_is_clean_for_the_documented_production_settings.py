@@ -38,8 +38,3 @@ def test_the_development_settings_are_what_check_deploy_warns_of(tmp_path):
     assert result.returncode != 0
     assert all(f"security.{w}" in result.stderr for w in ("W018", "W004", "W008", "W012", "W016")), result.stderr
 
-
-def test_without_the_audit_key_check_deploy_says_so(tmp_path):
-    env = {k: v for k, v in PRODUCTION.items() if k != "AUDIT_HMAC_KEY"}
-    result = check_deploy(tmp_path, **env)
-    assert result.returncode != 0 and "gasguard.audit.E001" in result.stderr, result.stdout + result.stderr

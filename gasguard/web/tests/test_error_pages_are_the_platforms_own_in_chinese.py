@@ -1,5 +1,5 @@
 """With DEBUG off, 400, 403 (and a refused CSRF token), 404 and 500 are the platform's own pages in Chinese; the 500
-page renders with no request and no database (its cause may be the database)."""
+page renders with no request and no database (its cause may be the database). The others share one frame."""
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client, RequestFactory
@@ -20,6 +20,15 @@ def test_404_403_and_csrf(personas, settings):
     request = RequestFactory().get("/")
     response = defaults.permission_denied(request, PermissionDenied())
     assert response.status_code == 403 and "无权访问" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_error_pages_but_500_share_one_frame(personas, settings):
+    answers = [Client().get("/no-such-page/"), Client(HTTP_HOST="evil.example").get("/accounts/login/"),
+               Client(enforce_csrf_checks=True).post("/accounts/login/", {"username": "x", "password": "y"})]
+    assert [r.status_code for r in answers] == [404, 400, 403]
+    for response in answers:
+        assert "web/error.html" in [t.name for t in response.templates], response.status_code
 
 
 @pytest.mark.django_db
