@@ -1,9 +1,8 @@
-"""The inspection form of a site, and the evidence photos behind an access check."""
+"""The inspection form of a site (its evidence photos are served by hazards, which may judge both rules)."""
 from django.urls import path
 
-from .views import inspect, photos
+from .views import inspect
 
 urlpatterns = [
     path("sites/<int:pk>/inspect/", inspect.inspect, name="inspect"),
-    path("photos/<int:pk>/", photos.photo, name="photo"),
 ]

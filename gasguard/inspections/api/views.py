@@ -7,7 +7,6 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from gasguard.hazards.models import Hazard
 from gasguard.sites.models import Site
 
 from .. import services as inspection_services
@@ -22,10 +21,10 @@ class InspectionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         user = self.request.user
         # An inspection names only the hazards the user may see by themselves (a department's inspection may
-        # find hazards another department leads).
+        # find hazards another department leads); hazards, a layer above, reached through the relation it declares.
+        hazards = Inspection.hazards.rel.related_model.objects.visible_to(user)
         return (Inspection.objects.visible_to(user).select_related("inspector")
-                .prefetch_related("items__item", Prefetch("hazards", Hazard.objects.visible_to(user)),
-                                  "departments_present")
+                .prefetch_related("items__item", Prefetch("hazards", hazards), "departments_present")
                 .order_by("-inspected_at"))
 
     def get_serializer_class(self):

@@ -1,12 +1,14 @@
+"""Evidence photos (inspections' Photo, of an inspection or of a hazard's step), served here because who may see
+one depends on both rules, and hazards sits above inspections."""
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from rest_framework.exceptions import AuthenticationFailed
 
-from gasguard.hazards.models import Hazard
+from gasguard.inspections.models import Inspection, Photo
 from gasguard.utilities import uploads
 from gasguard.utilities.tokens import ExpiringTokenAuthentication
 
-from ..models import Inspection, Photo
+from ..models import Hazard
 
 
 def _user(request):
