@@ -314,6 +314,8 @@ CYLINDER_PDF_FONT = os.environ.get("CYLINDER_PDF_FONT", "/usr/share/fonts/truety
 # process drops an entry as soon as its user or token changes (CYLINDERS_TOKEN_CACHE_LISTEN=0 turns it off).
 CYLINDERS_TOKEN_CACHE_SECONDS = float(os.environ.get("CYLINDERS_TOKEN_CACHE_SECONDS", "30"))
 CYLINDERS_TOKEN_CACHE_LISTEN = os.environ.get("CYLINDERS_TOKEN_CACHE_LISTEN", "1") == "1"
+# The address printed in a QR label's URL (https://gas.example.gov.cn); empty: a path only, the page's own host.
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
 
 LOGGING = {
     "version": 1,
@@ -340,6 +342,8 @@ MONITORING_HAZARD_LEAD_UNIT = os.environ.get("MONITORING_HAZARD_LEAD_UNIT", "区
 MONITORING_WEBHOOK_URL = os.environ.get("MONITORING_WEBHOOK_URL", "")
 MONITORING_NOTIFY_EMAILS = [e for e in os.environ.get("MONITORING_NOTIFY_EMAILS", "").split(",") if e]
 MONITORING_NOTIFY_MAX_ATTEMPTS = int(os.environ.get("MONITORING_NOTIFY_MAX_ATTEMPTS", "5"))
+# How long a device's calibration holds (JJG 693: a combustible gas detector is verified at least once a year).
+MONITORING_CALIBRATION_DAYS = int(os.environ.get("MONITORING_CALIBRATION_DAYS", "365"))
 # The alarm stream (GET /api/v1/alarm-stream/; monitoring/README.md): a held stream takes a request thread, so a
 # process holds at most MONITORING_STREAM_SLOTS (default: its threads but one, WEB_THREADS as in gunicorn_conf), each
 # at most MONITORING_STREAM_HOLD_SECONDS; past that a board is answered at once and asks again after
@@ -367,3 +371,6 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update({
 from gasguard.jobs.config import huey_settings  # noqa: E402
 
 HUEY = huey_settings(DATA_DIR)
+
+# The district report's PDF: LibreOffice's executable; unset: soffice or libreoffice on PATH; empty: drawn by reportlab.
+REPORTS_SOFFICE = os.environ.get("REPORTS_SOFFICE")
