@@ -93,7 +93,7 @@ def test_the_sms_reminders_outbox_row_keeps_the_phone_sealed(gas, failed_deliver
     call_command("cylinder_reminders", stdout=io.StringIO())
     [sms] = Notification.objects.filter(event="cylinder.reminder")
     assert sms.payload["phone"] == MASKED and PHONE not in json.dumps(sms.payload)
-    assert PHONE not in raw_rows("monitoring_notification")
+    assert PHONE not in raw_rows(Notification._meta.db_table)
 
 
 def _logged_in(client_user):
