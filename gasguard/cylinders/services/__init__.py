@@ -35,9 +35,9 @@ from gasguard.utilities import clock, hotsql, pii, uploads
 from gasguard.utilities.credit_code import credit_code_error, id_number_error
 from gasguard.utilities.uuid7 import uuid7
 
-from . import codes
-from .checklist import BY_KEY, points_for
-from .choices import (
+from .. import codes
+from ..checklist import BY_KEY, points_for
+from ..choices import (
     BANNED_IN_CATERING,
     CATERING_SITE_TYPES,
     FIFTY_KG_MIN_FILL,
@@ -54,7 +54,7 @@ from .choices import (
     Status,
     WorkerRole,
 )
-from .models import (
+from ..models import (
     CodeCounter,
     Customer,
     Cylinder,
@@ -69,7 +69,7 @@ from .models import (
     StatusChange,
     Worker,
 )
-from .scope import acts_for, area_path, customer_q, is_inspection_agency, is_office, is_regulator
+from ..scope import acts_for, area_path, customer_q, is_inspection_agency, is_office, is_regulator
 
 
 def setting(name, default):
@@ -1118,7 +1118,7 @@ def deliver(*, sale, answers: dict, acknowledged_by: str, by, delivered_at=None,
                  f"完整号码在用户页（{reverse('cylinders_customer', args=[customer.pk])}）填写原因后查看"))
     delivery.photos.set([hazard_services.attach_photo(upload, by=by) for upload in photos])
     if found:
-        from .notice import rectification_notice
+        from ..notice import rectification_notice
 
         pdf = rectification_notice(delivery, found)
         delivery.notice_sha256 = hashlib.sha256(pdf).hexdigest()
