@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from gasguard.sites.models import Licence
 from gasguard.utilities import clock
@@ -52,12 +53,12 @@ def _when(value, field):
         except ValueError:  # well formed but no such day or hour
             parsed = None
         if parsed is None:
-            raise ValidationError({field: f"时间“{value}”格式不正确（应为ISO 8601）"})
+            raise ValidationError({field: _("时间“%(value)s”格式不正确（应为ISO 8601）") % {"value": value}})
         value = parsed
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
     if value > clock.now() + timedelta(minutes=5):
-        raise ValidationError({field: "时间不能晚于现在"})
+        raise ValidationError({field: _("时间不能晚于现在")})
     return value
 
 

@@ -45,11 +45,11 @@ def _judge(point, value, site):
     """(passed or None for not applicable, the measured number or None)."""
     if point.unit:
         if value in (None, ""):
-            raise ValidationError({point.key: f"须填写实测值（{point.unit}）"})
+            raise ValidationError({point.key: _("须填写实测值（%(unit)s）") % {"unit": point.unit}})
         try:
             number = Decimal(str(value))
         except InvalidOperation:
-            raise ValidationError({point.key: f"实测值“{value}”不是数字"})
+            raise ValidationError({point.key: _("实测值“%(value)s”不是数字") % {"value": value}})
         if not number.is_finite() or number < 0:
             raise ValidationError({point.key: _("实测值“%(value)s”须为不小于0的数（%(unit)s）") % {
                 "value": value, "unit": point.unit}})
@@ -62,7 +62,7 @@ def _judge(point, value, site):
         return True, None
     if value in (False, "fail", "false", 0):
         return False, None
-    raise ValidationError({point.key: "结果须为 pass、fail 或 na"})
+    raise ValidationError({point.key: _("结果须为 pass、fail 或 na")})
 
 
 def _route(point, site):
@@ -84,22 +84,22 @@ def deliver(*, sale, answers: dict, acknowledged_by: str, by, delivered_at=None,
     matching item, and a written rectification notice (PDF) listing them is generated and kept with the delivery.
     The user acknowledges by name."""
     if not acts_for(by, sale.seller):
-        raise PermissionDenied("只能登记本企业销售的配送")
+        raise PermissionDenied(_("只能登记本企业销售的配送"))
     if Delivery.objects.filter(sale=sale).exists():
-        raise ValidationError({"sale": "该销售已登记配送"})
+        raise ValidationError({"sale": _("该销售已登记配送")})
     delivered_at = _when(delivered_at, "delivered_at")
     if delivered_at < sale.sold_at:
-        raise ValidationError({"delivered_at": "送达时间不能早于销售时间"})
+        raise ValidationError({"delivered_at": _("送达时间不能早于销售时间")})
     if not (acknowledged_by or "").strip():
-        raise ValidationError({"acknowledged_by": "须由用户签名确认安检结果"})
+        raise ValidationError({"acknowledged_by": _("须由用户签名确认安检结果")})
     customer = sale.customer
     site = sale.site if sale.site_id else _customer_site(customer, by)
     points = points_for(site)
     unknown = [k for k in (answers or {}) if k not in BY_KEY]
     missing = [str(p.text) for p in points if p.key not in (answers or {})]
     if unknown or missing:
-        raise ValidationError({"answers": f"安检项须逐项填写：{'、'.join(missing)}" if missing
-                               else f"未知安检项：{'、'.join(unknown)}"})
+        raise ValidationError({"answers": _("安检项须逐项填写：%(items)s") % {"items": "、".join(missing)} if missing
+                               else _("未知安检项：%(items)s") % {"items": "、".join(unknown)}})
     judged = []
     for point in points:
         ok, number = _judge(point, answers[point.key], site)
@@ -152,11 +152,11 @@ def record_return(*, code, by, returned_at=None) -> CylinderReturn:
     item = (SaleItem.objects.select_related("sale", "sale__seller").filter(cylinder=cylinder)
             .exclude(sale_id__in=CylinderReturn.objects.filter(cylinder=cylinder).values("sale_id")).order_by("-sale__sold_at").first())
     if item is None:
-        raise ValidationError({"code": "该气瓶没有未回收的销售记录"})
+        raise ValidationError({"code": _("该气瓶没有未回收的销售记录")})
     if not acts_for(by, item.sale.seller):
-        raise PermissionDenied("只能回收本企业售出的气瓶")
+        raise PermissionDenied(_("只能回收本企业售出的气瓶"))
     if returned_at < item.sale.sold_at:
-        raise ValidationError({"returned_at": "回收时间不能早于销售时间"})
+        raise ValidationError({"returned_at": _("回收时间不能早于销售时间")})
     row = CylinderReturn.objects.create(cylinder=cylinder, sale=item.sale, returned_at=returned_at, by=by)
     audit.record("cylinders.return", row, actor=by, after=audit.snapshot(row))
     return row

@@ -22,7 +22,7 @@ from .gate import gate_check
 
 def _may_operate(by, station):
     if not (is_office(by) or (station.enterprise_id and acts_for(by, station.enterprise))):
-        raise PermissionDenied("只能在本企业的充装站操作")
+        raise PermissionDenied(_("只能在本企业的充装站操作"))
 
 
 def _checks(answers, expected: dict, field) -> dict:
@@ -30,7 +30,8 @@ def _checks(answers, expected: dict, field) -> dict:
     missing = [str(label) for key, label in expected.items() if key not in answers]
     unknown = [k for k in answers if k not in expected]
     if missing or unknown:
-        raise ValidationError({field: f"须逐项填写：{'、'.join(missing)}" if missing else f"未知检查项：{'、'.join(unknown)}"})
+        raise ValidationError({field: _("须逐项填写：%(items)s") % {"items": "、".join(missing)} if missing
+                               else _("未知检查项：%(items)s") % {"items": "、".join(unknown)}})
     return {k: bool(answers[k]) for k in expected}
 
 
@@ -46,33 +47,36 @@ def record_filling(*, gate_check_id, code, station, operator, net_weight_kg, pre
              .filter(client_id=gate_check_id).first())
     code = codes.normalise(code)
     if check is None:
-        raise ValidationError({"gate_check": "没有这次充装前检查的记录：须先扫码检查，允许后方可充装"})
+        raise ValidationError({"gate_check": _("没有这次充装前检查的记录：须先扫码检查，允许后方可充装")})
     if not check.allowed:
-        raise ValidationError({"gate_check": "该气瓶未通过充装前检查，不得充装：" +
-                               "；".join(r["message"] for r in check.reasons)})
+        raise ValidationError({"gate_check": _("该气瓶未通过充装前检查，不得充装：%(reasons)s") % {
+            "reasons": "；".join(r["message"] for r in check.reasons)}})
     if check.code != code or check.station_id != station.pk:
-        raise ValidationError({"gate_check": "充装前检查的气瓶或充装站与本次充装不符"})
+        raise ValidationError({"gate_check": _("充装前检查的气瓶或充装站与本次充装不符")})
     window = timedelta(minutes=setting("CYLINDER_GATE_CHECK_VALID_MINUTES", 30))
     if not (check.checked_at <= filled_at <= check.checked_at + window):
-        raise ValidationError({"gate_check": f"充装须在充装前检查后{int(window.total_seconds() // 60)}分钟内进行，请重新扫码检查"})
+        raise ValidationError({"gate_check": _("充装须在充装前检查后%(minutes)s分钟内进行，请重新扫码检查") % {
+            "minutes": int(window.total_seconds() // 60)}})
     if Filling.objects.filter(gate_check=check).exists():
-        raise ValidationError({"gate_check": "这次充装前检查已用于另一次充装，请重新扫码检查"})
+        raise ValidationError({"gate_check": _("这次充装前检查已用于另一次充装，请重新扫码检查")})
     cylinder = check.cylinder
     errors = {}
     if operator.enterprise_id != station.enterprise_id or operator.role != WorkerRole.FILLING_OPERATOR:
-        errors["operator"] = "充装人员须为本站的气瓶充装作业人员"
+        errors["operator"] = _("充装人员须为本站的气瓶充装作业人员")
     elif not operator.certified_on(timezone.localdate(filled_at)):
-        errors["operator"] = f"充装人员“{operator}”的作业人员证书已过期（{operator.certificate_valid_until:%Y-%m-%d}）"
+        errors["operator"] = _("充装人员“%(operator)s”的作业人员证书已过期（%(date)s）") % {
+            "operator": operator, "date": f"{operator.certificate_valid_until:%Y-%m-%d}"}
     weight = _positive(net_weight_kg)
     if weight is None:
         errors["net_weight_kg"] = _("充装净重须为大于0的数（kg），实际为“%(value)s”") % {"value": net_weight_kg}
     elif weight > cylinder.nominal_fill_kg:
-        errors["net_weight_kg"] = f"充装净重 {weight} kg 超过公称充装量 {cylinder.nominal_fill_kg} kg（严禁超装）"
+        errors["net_weight_kg"] = _("充装净重 %(weight)s kg 超过公称充装量 %(nominal)s kg（严禁超装）") % {
+            "weight": weight, "nominal": cylinder.nominal_fill_kg}
     try:
         pre = _checks(pre_checks, PRE_FILL_CHECKS, "pre_checks")
         failed = [str(PRE_FILL_CHECKS[k]) for k, ok in pre.items() if not ok]
         if failed:
-            errors["pre_checks"] = f"充装前检查不合格，不得充装：{'、'.join(failed)}"
+            errors["pre_checks"] = _("充装前检查不合格，不得充装：%(items)s") % {"items": "、".join(failed)}
     except ValidationError as exc:
         errors.update(exc.message_dict)
     try:
@@ -138,16 +142,16 @@ def upload_offline_batch(*, station, records, by) -> list[BatchResult]:
         kind = result.kind
         client_id = ids.get(index)
         if client_id is None:
-            result.errors = {"client_id": ["每条记录须带终端生成的编号（UUID）"]}
+            result.errors = {"client_id": [_("每条记录须带终端生成的编号（UUID）")]}
             continue
         if kind not in models:
-            result.errors = {"type": ["记录类型须为 gate_check 或 filling"]}
+            result.errors = {"type": [_("记录类型须为 gate_check 或 filling")]}
             continue
         existing = known[kind].get(client_id)
         if existing is not None:
             pk, station_id, *allowed = existing
             if station_id != station.pk:
-                result.errors = {"client_id": ["该编号已被其他充装站的记录使用"]}
+                result.errors = {"client_id": [_("该编号已被其他充装站的记录使用")]}
             else:
                 result.outcome, result.id = "duplicate", pk
                 result.allowed = allowed[0] if allowed else None
@@ -156,7 +160,7 @@ def upload_offline_batch(*, station, records, by) -> list[BatchResult]:
             with transaction.atomic():
                 at = _when(record.get("checked_at" if kind == "gate_check" else "filled_at"), "time")
                 if at < clock.now() - max_age:
-                    raise ValidationError({"time": f"离线记录超过{max_age.days}天，不予补传"})
+                    raise ValidationError({"time": _("离线记录超过%(days)s天，不予补传") % {"days": max_age.days}})
                 if kind == "gate_check":
                     row = gate_check(code=record.get("code", ""), station=station, by=by, checked_at=at,
                                      client_id=client_id, offline=True)
@@ -165,7 +169,7 @@ def upload_offline_batch(*, station, records, by) -> list[BatchResult]:
                     operator_id = record.get("operator")
                     operator = operators.get(int(operator_id)) if str(operator_id).isdigit() else None
                     if operator is None:
-                        raise ValidationError({"operator": "充装人员不存在"})
+                        raise ValidationError({"operator": _("充装人员不存在")})
                     row = record_filling(
                         gate_check_id=record.get("gate_check"), code=record.get("code", ""), station=station,
                         operator=operator, net_weight_kg=record.get("net_weight_kg"),

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from gasguard.org.choices import Role
 from gasguard.sites.choices import LicenceKind, SiteType
@@ -24,6 +26,10 @@ from ..choices import STOPPED, GateReason
 from ..models import Cylinder, GateCheck, StationBlock
 from ..scope import is_office
 from ._common import _reason, _when
+
+# Two reasons' details, worded once for both paths: gate_reasons() and the PostgreSQL statement.
+DUE_BY = gettext_noop("应于 %(date)s 前检验")
+ENDED_ON = gettext_noop("%(date)s 到期")
 
 
 @dataclass
@@ -108,9 +114,11 @@ def gate_reasons(code: str, station, day) -> tuple[GateFacts | None, list]:
         if facts.status in STOPPED:
             reasons.append(_reason(GateReason(STOPPED[facts.status])))
         if facts.next_inspection_due < day:
-            reasons.append(_reason(GateReason.INSPECTION_OVERDUE, f"应于 {facts.next_inspection_due:%Y-%m-%d} 前检验"))
+            due = f"{facts.next_inspection_due:%Y-%m-%d}"
+            reasons.append(_reason(GateReason.INSPECTION_OVERDUE, _(DUE_BY) % {"date": due}))
         if facts.service_life_ends < day:
-            reasons.append(_reason(GateReason.SERVICE_LIFE_OVER, f"{facts.service_life_ends:%Y-%m-%d} 到期"))
+            ended = f"{facts.service_life_ends:%Y-%m-%d}"
+            reasons.append(_reason(GateReason.SERVICE_LIFE_OVER, _(ENDED_ON) % {"date": ended}))
     if facts.site_type != SiteType.FILLING_STATION or not facts.enterprise_id:
         reasons.append(_reason(GateReason.NOT_A_STATION))
     else:
@@ -148,7 +156,7 @@ def gate_check(*, code, station, by, checked_at=None, client_id=None, offline=Fa
         raise NoSuchStation(station)
     if not (is_office(by) or (facts.enterprise_id and by.is_authenticated and by.role == Role.ENTERPRISE
                               and by.enterprise_id == facts.enterprise_id)):
-        raise PermissionDenied("只能在本企业的充装站操作")
+        raise PermissionDenied(_("只能在本企业的充装站操作"))
     return GateCheck.objects.create(
         client_id=client_id or uuid7(), code=code[:40], cylinder_id=facts.cylinder_id,
         station_id=facts.station_id, allowed=not reasons, reasons=[{"code": c, "message": str(m)} for c, m in reasons],
@@ -181,6 +189,11 @@ def _gate_insert_sql(language) -> str:
     def literal(text):
         return "'" + text.replace("'", "''").replace("%", "%%") + "'"  # % : psycopg's placeholders
 
+    def dated(template, column):
+        # The translated detail around its date, as gate_reasons() writes it.
+        before, after = _(template).split("%(date)s")
+        return f"{literal(before)} || to_char({column}, 'YYYY-MM-DD') || {literal(after)}"
+
     def reason(choice, detail_sql=None):
         # _reason(): the label, then "：detail" when there is one.
         message = literal(labels[choice]) if detail_sql is None else f"{literal(labels[choice] + '：')} || ({detail_sql})"
@@ -200,9 +213,9 @@ v AS MATERIALIZED (
     CASE WHEN f.cylinder_id IS NOT NULL AND f.owner_id IS DISTINCT FROM f.enterprise_id THEN {reason(R.NOT_OWN)} END,
     CASE WHEN f.cylinder_id IS NOT NULL THEN CASE f.status {stopped} END END,
     CASE WHEN f.next_inspection_due < %(day)s::date
-         THEN {reason(R.INSPECTION_OVERDUE, "'应于 ' || to_char(f.next_inspection_due, 'YYYY-MM-DD') || ' 前检验'")} END,
+         THEN {reason(R.INSPECTION_OVERDUE, dated(DUE_BY, "f.next_inspection_due"))} END,
     CASE WHEN f.service_life_ends < %(day)s::date
-         THEN {reason(R.SERVICE_LIFE_OVER, "to_char(f.service_life_ends, 'YYYY-MM-DD') || ' 到期'")} END,
+         THEN {reason(R.SERVICE_LIFE_OVER, dated(ENDED_ON, "f.service_life_ends"))} END,
     CASE WHEN f.site_type <> '{SiteType.FILLING_STATION.value}' OR f.enterprise_id IS NULL THEN {reason(R.NOT_A_STATION)}
          WHEN f.filling_licence IS NULL THEN {reason(R.NO_FILLING_LICENCE)}
          WHEN f.filling_licence = 0 THEN {reason(R.FILLING_LICENCE_INVALID)} END,

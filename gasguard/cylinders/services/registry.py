@@ -25,17 +25,17 @@ def active_block(station):
 
 def _check_station(station):
     if station.site_type != SiteType.FILLING_STATION or not station.enterprise_id:
-        raise ValidationError({"station": "该对象不是已登记的液化石油气充装站（须有所属企业）"})
+        raise ValidationError({"station": _("该对象不是已登记的液化石油气充装站（须有所属企业）")})
 
 
 @transaction.atomic
 def block_station(station, *, reason, by) -> StationBlock:
     """The regulator stops a station's filling: every gate check there is refused until the block is lifted."""
     if not is_regulator(by):
-        raise PermissionDenied("只有专班办公室和成员单位可以锁定充装站")
+        raise PermissionDenied(_("只有专班办公室和成员单位可以锁定充装站"))
     _check_station(station)
     if not (reason or "").strip():
-        raise ValidationError({"reason": "请写明锁定原因"})
+        raise ValidationError({"reason": _("请写明锁定原因")})
     block = active_block(station) or StationBlock.objects.create(station=station, reason=reason.strip(),
                                                                  blocked_by=by)
     audit.record("cylinders.station.block", block, actor=by, after=audit.snapshot(block))
@@ -45,7 +45,7 @@ def block_station(station, *, reason, by) -> StationBlock:
 @transaction.atomic
 def lift_block(station, *, by) -> StationBlock | None:
     if not is_regulator(by):
-        raise PermissionDenied("只有专班办公室和成员单位可以解除锁定")
+        raise PermissionDenied(_("只有专班办公室和成员单位可以解除锁定"))
     block = active_block(station)
     if block is not None:
         before = audit.snapshot(block)
@@ -77,7 +77,7 @@ def register_cylinder(*, owner, maker, maker_serial, manufactured_on, model, by,
     cylinder) must carry its check character; without one the platform issues the next. A code, or a cylinder
     (maker + serial), already registered is refused, whoever the owner: one cylinder, one code, one owner."""
     if not acts_for(by, owner):
-        raise PermissionDenied("只能为本企业登记气瓶")
+        raise PermissionDenied(_("只能为本企业登记气瓶"))
     errors = {}
     today = clock.today()
     if code:
@@ -88,28 +88,30 @@ def register_cylinder(*, owner, maker, maker_serial, manufactured_on, model, by,
         else:
             taken = Cylinder.objects.select_related("owner").filter(code=code).first()
             if taken:
-                errors["code"] = f"编码 {code} 已登记给“{taken.owner}”，一个编码只能登记一个产权单位（一瓶一码）"
+                errors["code"] = _("编码 %(code)s 已登记给“%(owner)s”，一个编码只能登记一个产权单位（一瓶一码）") % {
+                    "code": code, "owner": taken.owner}
     maker, maker_serial = (maker or "").strip(), (maker_serial or "").strip()
     if not maker or not maker_serial:
-        errors["maker_serial"] = "请填写制造单位和出厂编号"
+        errors["maker_serial"] = _("请填写制造单位和出厂编号")
     else:
         twin = Cylinder.objects.select_related("owner").filter(maker=maker, maker_serial=maker_serial).first()
         if twin:
-            errors["maker_serial"] = (f"该气瓶（{maker} {maker_serial}）已登记，编码 {twin.code}，产权单位“{twin.owner}”，"
-                                      "不得重复登记")
+            errors["maker_serial"] = _("该气瓶（%(maker)s %(serial)s）已登记，编码 %(code)s，产权单位“%(owner)s”，不得重复登记") % {
+                "maker": maker, "serial": maker_serial, "code": twin.code, "owner": twin.owner}
     if model not in CylinderModel.values:
-        errors["model"] = f"型号“{model}”不是GB 5842规定的型号"
+        errors["model"] = _("型号“%(model)s”不是GB 5842规定的型号") % {"model": model}
     if nominal_fill_kg not in (None, "") and _positive(nominal_fill_kg, limit=Decimal("99999.9")) is None:
         errors["nominal_fill_kg"] = _("公称充装量“%(value)s”须为大于0的数（kg）") % {"value": nominal_fill_kg}
     if not isinstance(manufactured_on, date) or manufactured_on > today:
-        errors["manufactured_on"] = "制造日期须为不晚于今天的日期"
+        errors["manufactured_on"] = _("制造日期须为不晚于今天的日期")
     if _licence_problem(_licences(LicenceKind.FILLING, enterprise=owner), today, True, True):
-        errors["owner"] = f"“{owner}”没有有效的气瓶充装许可证，不能作为气瓶产权单位登记"
+        errors["owner"] = _("“%(owner)s”没有有效的气瓶充装许可证，不能作为气瓶产权单位登记") % {"owner": owner}
     if errors:
         raise ValidationError(errors)
     life_ends = add_years(manufactured_on, setting("CYLINDER_SERVICE_LIFE_YEARS", 8))
     if life_ends < today:
-        raise ValidationError({"manufactured_on": f"该气瓶已于 {life_ends:%Y-%m-%d} 超过设计使用年限，应予报废，不得登记投用"})
+        raise ValidationError({"manufactured_on": _(
+            "该气瓶已于 %(date)s 超过设计使用年限，应予报废，不得登记投用") % {"date": f"{life_ends:%Y-%m-%d}"}})
     period = setting("CYLINDER_INSPECTION_PERIOD_YEARS", 4)
     cylinder = Cylinder.objects.create(
         code=code or _issue_code(), maker=maker, maker_serial=maker_serial, manufactured_on=manufactured_on,
@@ -130,7 +132,7 @@ def find(code: str) -> Cylinder:
     try:
         return Cylinder.objects.select_related("owner").get(code=code)
     except Cylinder.DoesNotExist:
-        raise ValidationError({"code": f"编码 {code} 未登记"})
+        raise ValidationError({"code": _("编码 %(code)s 未登记") % {"code": code}})
 
 
 @transaction.atomic
@@ -139,12 +141,12 @@ def change_status(cylinder, *, to_status, reason, by) -> Cylinder:
     (regulators), or put a seized or black-listed cylinder back in service (regulators)."""
     cylinder = Cylinder.objects.select_for_update().get(pk=cylinder.pk)
     if to_status not in (Status.SCRAPPED, Status.SEIZED, Status.BLACKLISTED, Status.IN_SERVICE):
-        raise ValidationError({"status": "不能直接设为该状态"})
+        raise ValidationError({"status": _("不能直接设为该状态")})
     if to_status == Status.SCRAPPED:
         if not (is_regulator(by) or acts_for(by, cylinder.owner)):
-            raise PermissionDenied("只有产权单位或监管部门可以报废气瓶")
+            raise PermissionDenied(_("只有产权单位或监管部门可以报废气瓶"))
     elif not is_regulator(by):
-        raise PermissionDenied("只有专班办公室和成员单位可以扣押、列入黑名单或解除")
+        raise PermissionDenied(_("只有专班办公室和成员单位可以扣押、列入黑名单或解除"))
     return _set_status(cylinder, to_status=to_status, reason=reason, by=by)
 
 
@@ -152,9 +154,9 @@ def _set_status(cylinder, *, to_status, reason, by) -> Cylinder:
     # The checks of a status change once the caller's right to make it is settled (by change_status, or by a failed
     # periodic inspection, which scraps the cylinder on the agency's word).
     if cylinder.status == Status.SCRAPPED:
-        raise ValidationError({"status": "气瓶已报废，编码已注销，不能再变更"})
+        raise ValidationError({"status": _("气瓶已报废，编码已注销，不能再变更")})
     if not (reason or "").strip():
-        raise ValidationError({"reason": "请写明原因"})
+        raise ValidationError({"reason": _("请写明原因")})
     before = audit.snapshot(cylinder)
     change = StatusChange.objects.create(cylinder=cylinder, from_status=cylinder.status, to_status=to_status,
                                          reason=reason.strip(), by=by)
@@ -178,14 +180,14 @@ def record_periodic_inspection(cylinder, *, inspected_on, passed, by, report_num
     agency = by.enterprise.name
     cylinder = Cylinder.objects.select_for_update().get(pk=cylinder.pk)
     if cylinder.status == Status.SCRAPPED:
-        raise ValidationError({"cylinder": "气瓶已报废"})
+        raise ValidationError({"cylinder": _("气瓶已报废")})
     if inspected_on > clock.today():
-        raise ValidationError({"inspected_on": "检验日期不能晚于今天"})
+        raise ValidationError({"inspected_on": _("检验日期不能晚于今天")})
     if extend_life and not passed:
-        raise ValidationError({"extend_life": "只有定期检验合格的气瓶才能延长使用年限"})
+        raise ValidationError({"extend_life": _("只有定期检验合格的气瓶才能延长使用年限")})
     max_end = add_years(cylinder.manufactured_on, setting("CYLINDER_MAX_SERVICE_LIFE_YEARS", 12))
     if extend_life and inspected_on > max_end:
-        raise ValidationError({"extend_life": "已超过最长使用年限，不能延长"})
+        raise ValidationError({"extend_life": _("已超过最长使用年限，不能延长")})
     before = audit.snapshot(cylinder)
     row = PeriodicInspection.objects.create(cylinder=cylinder, inspected_on=inspected_on, passed=passed,
                                             agency=agency, report_number=report_number, extended_life=extend_life,
@@ -209,11 +211,11 @@ def record_periodic_inspection(cylinder, *, inspected_on, passed, by, report_num
 @transaction.atomic
 def register_worker(*, enterprise, name, role, certificate_number, certificate_valid_until, by, user=None) -> Worker:
     if not acts_for(by, enterprise):
-        raise PermissionDenied("只能登记本企业的人员")
+        raise PermissionDenied(_("只能登记本企业的人员"))
     if role not in WorkerRole.values:
-        raise ValidationError({"role": "岗位不正确"})
+        raise ValidationError({"role": _("岗位不正确")})
     if not (name or "").strip() or not (certificate_number or "").strip():
-        raise ValidationError({"certificate_number": "请填写姓名和证书编号"})
+        raise ValidationError({"certificate_number": _("请填写姓名和证书编号")})
     worker = Worker.objects.create(enterprise=enterprise, name=name.strip(), role=role,
                                    certificate_number=certificate_number.strip(),
                                    certificate_valid_until=certificate_valid_until, user=user)
@@ -236,20 +238,20 @@ def register_customer(*, enterprise, kind, name, phone, address, by, jurisdictio
     its credit code (and, for catering, its site). The ID number is stored encrypted and shown masked. Registering
     the same person or business again returns the one already registered."""
     if not acts_for(by, enterprise):
-        raise PermissionDenied("只能为本企业登记用户")
+        raise PermissionDenied(_("只能为本企业登记用户"))
     errors = {}
     name, phone, address = (name or "").strip(), (phone or "").strip(), (address or "").strip()
     if not name:
-        errors["name"] = "请填写姓名或单位名称"
+        errors["name"] = _("请填写姓名或单位名称")
     if not phone:
-        errors["phone"] = "请填写联系电话"
+        errors["phone"] = _("请填写联系电话")
     if site is not None:
         jurisdiction = site.jurisdiction
         address = address or site.address or site.name
     if jurisdiction is None:
-        errors["jurisdiction"] = "请选择用气地址所在属地（或用气场所）"
+        errors["jurisdiction"] = _("请选择用气地址所在属地（或用气场所）")
     if not address:
-        errors["address"] = "请填写用气地址"
+        errors["address"] = _("请填写用气地址")
     id_number = (id_number or "").strip().upper()
     credit_code = (credit_code or "").strip().upper()
     if kind == CustomerKind.PERSON:
@@ -261,9 +263,9 @@ def register_customer(*, enterprise, kind, name, phone, address, by, jurisdictio
         if problem:
             errors["credit_code"] = problem
         if site is None:
-            errors["site"] = "单位用户须选择其用气场所（餐饮企业、单位食堂等须先登记为监管对象）"
+            errors["site"] = _("单位用户须选择其用气场所（餐饮企业、单位食堂等须先登记为监管对象）")
     else:
-        errors["kind"] = "用户类型须为个人或单位"
+        errors["kind"] = _("用户类型须为个人或单位")
     if errors:
         raise ValidationError(errors)
     digest = pii.lookup_hash(id_number) if id_number else ""

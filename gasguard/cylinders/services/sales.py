@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gasguard.audit import services as audit
 from gasguard.catalog.models import plain
@@ -60,21 +61,24 @@ def catering_refusal(cylinder, code, site, ban=None):
         return None
     place = site.get_site_type_display()
     if cylinder.model in BANNED_IN_CATERING:
-        return _reason(SaleReason.DOUBLE_PHASE_TO_CATERING, f"{code}（{cylinder.model}，{place}“{site.name}”；"
-                                                            "方案二（一）2、二（四）3）")
+        return _reason(SaleReason.DOUBLE_PHASE_TO_CATERING, _("%(code)s（%(model)s，%(place)s“%(site)s”；方案二（一）2、二（四）3）") % {
+            "code": code, "model": cylinder.model, "place": place, "site": site.name})
     if (ban or catering_ban()) == CateringBan.ALL_50KG and is_fifty_kg(cylinder):
         return _reason(SaleReason.FIFTY_KG_TO_CATERING,
-                       f"{code}（{cylinder.model}，公称充装量{plain(cylinder.nominal_fill_kg)}kg，{place}“{site.name}”）")
+                       _("%(code)s（%(model)s，公称充装量%(fill)skg，%(place)s“%(site)s”）") % {
+                           "code": code, "model": cylinder.model, "fill": plain(cylinder.nominal_fill_kg), "place": place,
+                           "site": site.name})
     return None
 
 
 def _worker_reason(worker, seller, roles, day, reason):
     if worker is None:
-        return _reason(reason, "未指定")
+        return _reason(reason, _("未指定"))
     if worker.enterprise_id != seller.pk or worker.role not in roles:
-        return _reason(reason, f"“{worker}”不是本企业的相应岗位人员")
+        return _reason(reason, _("“%(worker)s”不是本企业的相应岗位人员") % {"worker": worker})
     if not worker.certified_on(day):
-        return _reason(reason, f"“{worker}”的证书已于 {worker.certificate_valid_until:%Y-%m-%d} 过期")
+        return _reason(reason, _("“%(worker)s”的证书已于 %(date)s 过期") % {
+            "worker": worker, "date": f"{worker.certificate_valid_until:%Y-%m-%d}"})
     return None
 
 
@@ -134,12 +138,13 @@ def _usage_site(site):
     if not isinstance(site, Site):
         site = Site.objects.select_related("jurisdiction").filter(pk=site if str(site).isdigit() else None).first()
         if site is None:
-            raise ValidationError({"site": "用气场所不存在（须先登记为监管对象）"})
+            raise ValidationError({"site": _("用气场所不存在（须先登记为监管对象）")})
     # The messages name the number, not the place: a seller may name any registered site, not browse them.
     if site.site_type not in GAS_USING_TYPES:
-        raise ValidationError({"site": f"编号 {site.pk} 的监管对象不是用气场所，请选择餐饮企业、单位食堂、居民用户等用气单位"})
+        raise ValidationError({"site": _("编号 %(number)s 的监管对象不是用气场所，请选择餐饮企业、单位食堂、居民用户等用气单位") % {
+            "number": site.pk}})
     if not site.is_active:
-        raise ValidationError({"site": f"编号 {site.pk} 的用气场所已不在册"})
+        raise ValidationError({"site": _("编号 %(number)s 的用气场所已不在册") % {"number": site.pk}})
     return site
 
 
@@ -154,14 +159,14 @@ def sell(*, seller, customer, codes_sold, courier, safety_checker, by, usage_add
     `site` names where the gas is used when it is not the buyer's own registered site — a person may run a small
     restaurant: the catering rules, the delivery's safety check, its hazards and the sale's area follow that site."""
     if not acts_for(by, seller):
-        raise PermissionDenied("只能以本企业名义销售")
+        raise PermissionDenied(_("只能以本企业名义销售"))
     if customer.enterprise_id != seller.pk:
-        raise ValidationError({"customer": "用户须由本企业登记"})
+        raise ValidationError({"customer": _("用户须由本企业登记")})
     site = _usage_site(site)
     sold_at = _when(sold_at, "sold_at")
     wanted = list(dict.fromkeys(codes.normalise(c) for c in (codes_sold or []) if c))
     if not wanted:
-        raise ValidationError({"codes": "请扫描所售气瓶的编码"})
+        raise ValidationError({"codes": _("请扫描所售气瓶的编码")})
     valid = [c for c in wanted if codes.is_valid(c)]
     found = {c.code: c for c in Cylinder.objects.select_for_update().filter(code__in=valid)}
     by_code = {c: ("invalid" if c not in valid else found.get(c)) for c in wanted}
