@@ -278,7 +278,7 @@ CYLINDER_SERVICE_LIFE_YEARS = int(os.environ.get("CYLINDER_SERVICE_LIFE_YEARS", 
 CYLINDER_MAX_SERVICE_LIFE_YEARS = int(os.environ.get("CYLINDER_MAX_SERVICE_LIFE_YEARS", "12"))
 CYLINDER_GATE_CHECK_VALID_MINUTES = int(os.environ.get("CYLINDER_GATE_CHECK_VALID_MINUTES", "30"))
 # PostgreSQL: an allowing gate check is committed without waiting for its flush to disk (a refusal always waits);
-# cylinders/services.py (_gate_insert_sql) says why that loses no filling. 0: every check waits.
+# cylinders/services/gate.py (_gate_insert_sql) says why that loses no filling. 0: every check waits.
 CYLINDER_GATE_ALLOW_ASYNC_COMMIT = os.environ.get("CYLINDER_GATE_ALLOW_ASYNC_COMMIT", "1") != "0"
 CYLINDER_OFFLINE_MAX_AGE_DAYS = int(os.environ.get("CYLINDER_OFFLINE_MAX_AGE_DAYS", "30"))
 CYLINDER_DELIVERY_HAZARD_DAYS = int(os.environ.get("CYLINDER_DELIVERY_HAZARD_DAYS", "7"))

@@ -45,8 +45,8 @@ STATION_USERNAME = "bench-gate-station"
 STARTUP_S = 5  # unmeasured seconds of ping once the server listens
 ROUNDS = 4  # turns each endpoint takes in the measured time
 GOALS = {"gate_p99_ms": 10, "gate_rps": 1000, "trace_p99_ms": 20, "gate_over_floor": 0.5}
-MEASURED_SOURCES = ("cylinders/services.py", "cylinders/api/views.py", "cylinders/trace.py", "cylinders/models.py",
-                    "bench/gate.py")
+MEASURED_SOURCES = ("cylinders/services/gate.py", "cylinders/services/_common.py", "cylinders/api/views.py",
+                    "cylinders/trace.py", "cylinders/models.py", "bench/gate.py")
 log_stderr = ledger.log_stderr
 
 

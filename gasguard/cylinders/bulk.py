@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
 from gasguard.audit import services as audit
@@ -53,7 +54,7 @@ def _date(value):
     try:
         return date.fromisoformat(str(value).strip().replace("/", "-"))
     except ValueError:
-        raise ValueError(f"日期“{value}”格式不正确（应为 2024-05-01）")
+        raise ValueError(_("日期“%(value)s”格式不正确（应为 2024-05-01）") % {"value": value})
 
 
 def import_cylinders(upload, *, owner, by) -> ImportResult:
@@ -62,22 +63,22 @@ def import_cylinders(upload, *, owner, by) -> ImportResult:
     try:
         ws = load_workbook(upload, read_only=True, data_only=True).worksheets[0]
     except Exception:
-        return ImportResult([], [{"row": 0, "col": "", "header": "", "message": "无法读取该文件，请使用 .xlsx 模板"}])
+        return ImportResult([], [{"row": 0, "col": "", "header": "", "message": _("无法读取该文件，请使用 .xlsx 模板")}])
     rows = ws.iter_rows(values_only=True)
     header = [str(h or "").strip() for h in next(rows, [])]
     letters, errors = {}, []
-    for label, key, _ in COLUMNS:
+    for label, key, _required in COLUMNS:
         if label in header:
             letters[key] = chr(ord("A") + header.index(label)) if header.index(label) < 26 else "?"
         elif key not in ("code", "nominal_fill_kg", "last_inspected_on"):
-            errors.append({"row": 1, "col": "", "header": label, "message": f"缺少“{label}”列"})
+            errors.append({"row": 1, "col": "", "header": label, "message": _("缺少“%(column)s”列") % {"column": label}})
     if errors:
         return ImportResult([], errors)
     created = []
     with transaction.atomic():
         for number, raw in enumerate(rows, start=2):
             if number - 1 > MAX_ROWS:
-                errors.append({"row": number, "col": "", "header": "", "message": f"一次最多导入{MAX_ROWS}行"})
+                errors.append({"row": number, "col": "", "header": "", "message": _("一次最多导入%(rows)s行") % {"rows": MAX_ROWS}})
                 break
             if not raw or all(v in (None, "") for v in raw):
                 continue
@@ -95,7 +96,7 @@ def import_cylinders(upload, *, owner, by) -> ImportResult:
                     value = value.strip()
                 if value in (None, ""):
                     if required:
-                        err(key, f"请填写{label}")
+                        err(key, _("请填写%(column)s") % {"column": label})
                     continue
                 try:
                     kwargs[key] = _date(value) if key in ("manufactured_on", "last_inspected_on") else str(value)

@@ -5,6 +5,8 @@ system misses a few swaps), so a misread or mistyped code is refused as invalid 
 otherwise hit another cylinder). It is the system of the GRid and ISAN identifiers."""
 import re
 
+from django.utils.translation import gettext as _
+
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _M = 36
 _BODY_RE = re.compile(r"^[0-9A-Z]{6,31}$")
@@ -27,11 +29,11 @@ def normalise(code: str) -> str:
 def code_error(code: str) -> str | None:
     """None when `code` (already normalised) is well formed with a right check character, else why not."""
     if not code:
-        return "请输入气瓶编码"
+        return _("请输入气瓶编码")
     if not _BODY_RE.match(code[:-1]) or not code[-1:].isalnum():
-        return "气瓶编码应为7至32位数字或大写字母"
+        return _("气瓶编码应为7至32位数字或大写字母")
     if check_char(code[:-1]) != code[-1]:
-        return "气瓶编码校验位不符：编码有误（误读、误输或伪造），未予查询"
+        return _("气瓶编码校验位不符：编码有误（误读、误输或伪造），未予查询")
     return None
 
 

@@ -256,9 +256,9 @@ def sell(request):
         # A typed site number wins over the list (the list only holds the sites this seller already knows).
         site = request.POST.get("site_number", "").strip() or request.POST.get("site", "").strip() or None
         if customer is None:
-            context["errors"] = {"customer": ["请选择已登记的用户"]}
+            context["errors"] = {"customer": [_("请选择已登记的用户")]}
         elif site is not None and not site.isdigit():
-            context["errors"] = {"site": [f"用气场所编号“{site}”应为数字"]}
+            context["errors"] = {"site": [_("用气场所编号“%(site)s”应为数字") % {"site": site}]}
         else:
             try:
                 sale = services.sell(seller=enterprise, customer=customer, by=request.user, courier=courier,

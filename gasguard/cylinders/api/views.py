@@ -93,7 +93,7 @@ def _enterprise_for(user, pk):
     """The enterprise a write is for: the user's own, or (for the office) the one named."""
     if pk is None:
         if not user.enterprise_id:
-            raise ValidationError({"enterprise": "请指定企业"})
+            raise ValidationError({"enterprise": _("请指定企业")})
         return user.enterprise
     return get_object_or_404(Enterprise, pk=pk)
 
@@ -110,7 +110,7 @@ def _id(value, field, what):
 def _worker(enterprise, pk, field):
     worker = Worker.objects.filter(pk=pk, enterprise=enterprise).first()
     if worker is None:
-        raise ValidationError({field: "本企业没有该人员"})
+        raise ValidationError({field: _("本企业没有该人员")})
     return worker
 
 
@@ -388,7 +388,7 @@ class CustomerList(generics.ListCreateAPIView):
             jurisdiction = Jurisdiction.objects.filter(
                 Q(code=value) | Q(pk=int(value) if str(value).isdigit() else None)).first()
             if jurisdiction is None:
-                raise ValidationError({"jurisdiction": "属地不存在"})
+                raise ValidationError({"jurisdiction": _("属地不存在")})
         data.pop("site", None)
         data.pop("jurisdiction", None)
         customer = services.register_customer(enterprise=enterprise, by=request.user, site=site,
@@ -494,7 +494,7 @@ def sale_delivery(request, pk):
         except ValueError:
             answers = None
     if not isinstance(answers, dict):
-        raise ValidationError({"answers": "安检结果须为对象（JSON）"})
+        raise ValidationError({"answers": _("安检结果须为对象（JSON）")})
     delivery = services.deliver(sale=sale, answers=answers,
                                 acknowledged_by=data["acknowledged_by"], by=request.user,
                                 delivered_at=data.get("delivered_at"), photos=request.FILES.getlist("photos"))
@@ -529,7 +529,7 @@ def cylinder_import(request):
 
     upload = request.FILES.get("file")
     if upload is None:
-        raise ValidationError({"file": "请上传 .xlsx 文件"})
+        raise ValidationError({"file": _("请上传 .xlsx 文件")})
     owner = request.data.get("owner") or None
     owner = _enterprise_for(request.user, None if owner is None else _id(owner, "owner", _("企业")))
     try:
@@ -538,7 +538,7 @@ def cylinder_import(request):
         raise ValidationError({"file": exc.messages}) from exc
     from ..scope import acts_for
     if not acts_for(request.user, owner):
-        raise PermissionDenied("只能为本企业登记气瓶")
+        raise PermissionDenied(_("只能为本企业登记气瓶"))
     result = bulk.import_cylinders(upload, owner=owner, by=request.user)
     if result.errors:
         return Response({"created": 0, "errors": result.errors}, status=status.HTTP_400_BAD_REQUEST)
@@ -553,7 +553,7 @@ def cylinder_signals(request):
     from ..scope import is_regulator
 
     if not is_regulator(request.user):
-        raise PermissionDenied("只有专班办公室和成员单位可以查看预警信号")
+        raise PermissionDenied(_("只有专班办公室和成员单位可以查看预警信号"))
     return Response(signals.all_signals())
 
 

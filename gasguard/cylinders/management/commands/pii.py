@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from gasguard.cylinders import services
 
@@ -14,7 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, action, batch_size, **options):
         if batch_size < 1:
-            raise CommandError("--batch-size 须为正整数")
+            raise CommandError(_("--batch-size 须为正整数"))
         try:
             rows = services.rotate_pii_keys(batch_size=batch_size)
         except ValidationError as exc:
