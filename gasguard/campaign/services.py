@@ -237,8 +237,7 @@ def submit_report(report: MonthlyReport, data: dict, *, by) -> MonthlyReportVers
     labels = {"work_done": _("工作开展情况"), "problems": _("存在问题"), "next_plan": _("下步工作计划"),
               "responsible_name": _("责任人姓名"), "responsible_phone": _("责任人电话"), "liaison_name": _("联络员姓名"),
               "liaison_phone": _("联络员电话")}
-    missing = {f: _("请填写%(label)s") % {
-        "label": label} for f, label in labels.items() if not getattr(report, f)}
+    missing = {f: _("请填写%(label)s") % {"label": label} for f, label in labels.items() if not getattr(report, f)}
     if missing:
         raise ValidationError(missing)
     refresh_figures(report)
@@ -537,9 +536,8 @@ def issue_circular(campaign, month: str, *, by) -> Circular:
 def record_admonition(unit, *, held_on, people: str, reasons: str, commitments="", by) -> Admonition:
     """约谈记录: who was admonished, when, why, and what they committed to."""
     _check_office(by)
-    errors = {k: _("请填写%(label)s") % {
-        "label": label} for k, label, v in [("held_on", _("约谈日期"), held_on), ("people", _("约谈对象"), people),
-                                                    ("reasons", _("约谈事由"), reasons)] if not v or not str(v).strip()}
+    fields = [("held_on", _("约谈日期"), held_on), ("people", _("约谈对象"), people), ("reasons", _("约谈事由"), reasons)]
+    errors = {k: _("请填写%(label)s") % {"label": label} for k, label, v in fields if not v or not str(v).strip()}
     if errors:
         raise ValidationError(errors)
     row = Admonition.objects.create(held_on=held_on, people=people.strip(), reasons=reasons.strip(),
