@@ -269,11 +269,11 @@ class MonthlyReportVersion(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
-            raise ValueError("已报送的月报版本不可修改")
+            raise ValueError(_("已报送的月报版本不可修改"))
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise ValueError("已报送的月报版本不可删除")
+        raise ValueError(_("已报送的月报版本不可删除"))
 
 
 class Notice(models.Model):

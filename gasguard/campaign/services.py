@@ -84,7 +84,7 @@ def _shift(month: str, n: int) -> str:
 
 def check_month(month: str) -> str:
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month or ""):
-        raise ValidationError({"month": f"月份格式错误：“{month}”，应为 YYYY-MM，例如 2024-01"})
+        raise ValidationError({"month": _("月份格式错误：“%(month)s”，应为 YYYY-MM，例如 2024-01") % {"month": month}})
     return month
 
 
@@ -140,12 +140,12 @@ EDITABLE = (ReportState.DRAFT, ReportState.RETURNED)
 def _check_own(report: MonthlyReport, user):
     unit = user_unit(user)
     if unit is None or unit.key != report.unit_key:
-        raise PermissionDenied("只能填报本单位的月报")
+        raise PermissionDenied(_("只能填报本单位的月报"))
 
 
 def _check_office(user):
     if not is_office(user):
-        raise PermissionDenied("只有专班办公室可以办理")
+        raise PermissionDenied(_("只有专班办公室可以办理"))
 
 
 def refresh_figures(report: MonthlyReport) -> MonthlyReport:
@@ -165,7 +165,7 @@ def open_report(campaign, unit, month: str, *, by=None) -> MonthlyReport:
     with the contacts of the unit's previous report."""
     check_month(month)
     if month not in report_months(campaign) and month != _shift(month_str(clock.today()), 1):
-        raise ValidationError({"month": f"{month} 不在本次专项整治的报送月份内"})
+        raise ValidationError({"month": _("%(month)s 不在本次专项整治的报送月份内") % {"month": month}})
     report, created = MonthlyReport.objects.select_for_update().get_or_create(
         campaign=campaign, month=month, unit_key=unit.key,
         defaults={**unit.fields(), "due_on": due_date(campaign, month)})
@@ -196,7 +196,7 @@ def _apply(report: MonthlyReport, data: dict):
             if value < 0:
                 raise ValueError
         except ValueError:
-            errors[f"entered_{key}"] = f"“{label}”应填写不小于0的数字，当前为“{raw}”"
+            errors[f"entered_{key}"] = _("“%(label)s”应填写不小于0的数字，当前为“%(raw)s”") % {"label": label, "raw": raw}
             continue
         entered[key] = value
     if errors:
@@ -210,7 +210,7 @@ def save_draft(report: MonthlyReport, data: dict, *, by) -> MonthlyReport:
     report = MonthlyReport.objects.select_for_update().get(pk=report.pk)
     _check_own(report, by)
     if report.state not in EDITABLE:
-        raise ValidationError({"state": f"月报状态为“{report.get_state_display()}”，不能修改"})
+        raise ValidationError({"state": _("月报状态为“%(state)s”，不能修改") % {"state": report.get_state_display()}})
     before = audit.snapshot(report)
     _apply(report, data)
     report.save()
@@ -231,13 +231,13 @@ def submit_report(report: MonthlyReport, data: dict, *, by) -> MonthlyReportVers
     report = MonthlyReport.objects.select_for_update().select_related("campaign").get(pk=report.pk)
     _check_own(report, by)
     if report.state not in EDITABLE:
-        raise ValidationError({"state": f"月报状态为“{report.get_state_display()}”，不能报送"})
+        raise ValidationError({"state": _("月报状态为“%(state)s”，不能报送") % {"state": report.get_state_display()}})
     before = audit.snapshot(report)
     _apply(report, data)
-    labels = {"work_done": "工作开展情况", "problems": "存在问题", "next_plan": "下步工作计划",
-              "responsible_name": "责任人姓名", "responsible_phone": "责任人电话", "liaison_name": "联络员姓名",
-              "liaison_phone": "联络员电话"}
-    missing = {f: f"请填写{label}" for f, label in labels.items() if not getattr(report, f)}
+    labels = {"work_done": _("工作开展情况"), "problems": _("存在问题"), "next_plan": _("下步工作计划"),
+              "responsible_name": _("责任人姓名"), "responsible_phone": _("责任人电话"), "liaison_name": _("联络员姓名"),
+              "liaison_phone": _("联络员电话")}
+    missing = {f: _("请填写%(label)s") % {"label": label} for f, label in labels.items() if not getattr(report, f)}
     if missing:
         raise ValidationError(missing)
     refresh_figures(report)
@@ -260,9 +260,10 @@ def return_report(report: MonthlyReport, *, comment: str, by) -> MonthlyReport:
     _check_office(by)
     report = MonthlyReport.objects.select_for_update().get(pk=report.pk)
     if report.state != ReportState.SUBMITTED:
-        raise ValidationError({"state": f"只能退回已报送的月报，当前为“{report.get_state_display()}”"})
+        raise ValidationError({"state": _("只能退回已报送的月报，当前为“%(state)s”") % {
+            "state": report.get_state_display()}})
     if not (comment or "").strip():
-        raise ValidationError({"comment": "请填写退回意见"})
+        raise ValidationError({"comment": _("请填写退回意见")})
     before = audit.snapshot(report)
     report.state = ReportState.RETURNED
     report.return_comment = comment.strip()
@@ -280,7 +281,8 @@ def accept_report(report: MonthlyReport, *, by) -> MonthlyReport:
     _check_office(by)
     report = MonthlyReport.objects.select_for_update().get(pk=report.pk)
     if report.state != ReportState.SUBMITTED:
-        raise ValidationError({"state": f"只能审核已报送的月报，当前为“{report.get_state_display()}”"})
+        raise ValidationError({"state": _("只能审核已报送的月报，当前为“%(state)s”") % {
+            "state": report.get_state_display()}})
     before = audit.snapshot(report)
     report.state = ReportState.ACCEPTED
     report.save()
@@ -409,22 +411,22 @@ def record_progress(task: Task, *, month: str, status: str, text: str, by, perce
     """A unit records its progress on a task it leads or shares (a new row: history is kept)."""
     unit = user_unit(by)
     if unit is None or not Task.objects.filter(unit.task_q(), pk=task.pk).exists():
-        raise PermissionDenied("只能填报本单位牵头或配合的任务")
+        raise PermissionDenied(_("只能填报本单位牵头或配合的任务"))
     check_month(month)
     errors = {}
     if status not in ProgressStatus.values:
-        errors["status"] = f"进展状态无效：“{status}”"
+        errors["status"] = _("进展状态无效：“%(status)s”") % {"status": status}
     if percent not in (None, ""):
         try:
             percent = int(percent)
             if not 0 <= percent <= 100:
                 raise ValueError
         except (TypeError, ValueError):
-            errors["percent"] = f"完成比例应为0到100的整数，当前为“{percent}”"
+            errors["percent"] = _("完成比例应为0到100的整数，当前为“%(percent)s”") % {"percent": percent}
     else:
         percent = None
     if not (text or "").strip():
-        errors["text"] = "请填写进展情况"
+        errors["text"] = _("请填写进展情况")
     if errors:
         raise ValidationError(errors)
     row = TaskProgress.objects.create(task=task, month=month, status=status, percent=percent,
@@ -450,11 +452,11 @@ def issue_order_to_unit(unit, *, reason: str, deadline, by, task=None, hazards=(
     _check_office(by)
     errors = {}
     if not (reason or "").strip():
-        errors["reason"] = "请填写督办事由"
+        errors["reason"] = _("请填写督办事由")
     if deadline is None:
-        errors["deadline"] = "请填写办理期限"
+        errors["deadline"] = _("请填写办理期限")
     elif deadline < clock.today():
-        errors["deadline"] = f"办理期限 {deadline:%Y-%m-%d} 早于今天"
+        errors["deadline"] = _("办理期限 %(deadline)s 早于今天") % {"deadline": f"{deadline:%Y-%m-%d}"}
     if errors:
         raise ValidationError(errors)
     return issue_supervision_order(reason=reason.strip(), deadline=deadline, by=by, task=task, hazards=hazards,
@@ -534,8 +536,8 @@ def issue_circular(campaign, month: str, *, by) -> Circular:
 def record_admonition(unit, *, held_on, people: str, reasons: str, commitments="", by) -> Admonition:
     """约谈记录: who was admonished, when, why, and what they committed to."""
     _check_office(by)
-    errors = {k: f"请填写{label}" for k, label, v in [("held_on", "约谈日期", held_on), ("people", "约谈对象", people),
-                                                    ("reasons", "约谈事由", reasons)] if not v or not str(v).strip()}
+    fields = [("held_on", _("约谈日期"), held_on), ("people", _("约谈对象"), people), ("reasons", _("约谈事由"), reasons)]
+    errors = {k: _("请填写%(label)s") % {"label": label} for k, label, v in fields if not v or not str(v).strip()}
     if errors:
         raise ValidationError(errors)
     row = Admonition.objects.create(held_on=held_on, people=people.strip(), reasons=reasons.strip(),

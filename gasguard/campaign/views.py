@@ -218,9 +218,9 @@ def orders(request):
         missing = sorted(set(numbers) - {h.number for h in hazards})
         try:
             if target is None:
-                raise ValidationError({"unit": "请选择督办单位"})
+                raise ValidationError({"unit": _("请选择督办单位")})
             if missing:
-                raise ValidationError({"hazards": f"隐患编号不存在：{'、'.join(missing)}"})
+                raise ValidationError({"hazards": _("隐患编号不存在：%(items)s") % {"items": '、'.join(missing)}})
             order = services.issue_order_to_unit(target, reason=request.POST.get("reason", ""),
                                                  deadline=_date(request.POST.get("deadline")), by=request.user,
                                                  task=task, hazards=hazards)
@@ -305,7 +305,7 @@ def admonitions(request):
         target = unit_from_key(request.POST.get("unit", ""))
         try:
             if target is None:
-                raise ValidationError({"unit": "请选择约谈单位"})
+                raise ValidationError({"unit": _("请选择约谈单位")})
             services.record_admonition(target, held_on=_date(request.POST.get("held_on")),
                                        people=request.POST.get("people", ""), reasons=request.POST.get("reasons", ""),
                                        commitments=request.POST.get("commitments", ""), by=request.user)

@@ -1,6 +1,7 @@
 """Checklists for a site and the routing of a failed item to its lead and co-units."""
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import prefetch_related_objects
+from django.utils.translation import gettext as _
 
 from gasguard.org.models import Department
 
@@ -22,7 +23,8 @@ def unit_for_territory(group: str, jurisdiction) -> Department:
             if jurisdiction.path.startswith(area.path) and area.path.count("/") > best_depth:
                 best, best_depth = dept, area.path.count("/")
     if best is None:
-        raise ImproperlyConfigured(f"没有单位组“{group}”覆盖属地“{jurisdiction}”，请在成员单位中设置负责区域")
+        raise ImproperlyConfigured(_("没有单位组“%(group)s”覆盖属地“%(jurisdiction)s”，请在成员单位中设置负责区域") % {
+            "group": group, "jurisdiction": jurisdiction})
     return best
 
 

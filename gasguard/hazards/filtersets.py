@@ -2,6 +2,7 @@
 from datetime import timedelta
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
 
@@ -45,16 +46,16 @@ SORTS = {
 class HazardFilter(filters.FilterSet):
     # One `state IN (…)` (not an OR per state, which hides the (jurisdiction, state) index from the planner), and
     # no DISTINCT: a state is a column of the hazard, and DISTINCT would sort every matching row before paging.
-    state = filters.MultipleChoiceFilter(choices=State.choices, label="状态", method="filter_state", distinct=False)
-    severity = filters.ChoiceFilter(choices=Severity.choices, label="等级")
-    source = filters.ChoiceFilter(choices=Source.choices, label="来源")
-    overdue = filters.BooleanFilter(method="filter_overdue", label="是否逾期")
-    jurisdiction = filters.CharFilter(method="filter_jurisdiction", label="属地编码（含下级）")
-    unit = filters.ModelChoiceFilter(queryset=Department.objects.all(), method="filter_unit", label="牵头或配合单位")
-    site_type = filters.ChoiceFilter(field_name="site__site_type", choices=SiteType.choices, label="对象类型")
-    found_after = filters.DateFilter(method="filter_found_after", label="发现日期从")
-    found_before = filters.DateFilter(method="filter_found_before", label="发现日期至")
-    q = filters.CharFilter(method="filter_text", label="关键词")
+    state = filters.MultipleChoiceFilter(choices=State.choices, label=_("状态"), method="filter_state", distinct=False)
+    severity = filters.ChoiceFilter(choices=Severity.choices, label=_("等级"))
+    source = filters.ChoiceFilter(choices=Source.choices, label=_("来源"))
+    overdue = filters.BooleanFilter(method="filter_overdue", label=_("是否逾期"))
+    jurisdiction = filters.CharFilter(method="filter_jurisdiction", label=_("属地编码（含下级）"))
+    unit = filters.ModelChoiceFilter(queryset=Department.objects.all(), method="filter_unit", label=_("牵头或配合单位"))
+    site_type = filters.ChoiceFilter(field_name="site__site_type", choices=SiteType.choices, label=_("对象类型"))
+    found_after = filters.DateFilter(method="filter_found_after", label=_("发现日期从"))
+    found_before = filters.DateFilter(method="filter_found_before", label=_("发现日期至"))
+    q = filters.CharFilter(method="filter_text", label=_("关键词"))
 
     class Meta:
         model = Hazard

@@ -73,12 +73,13 @@ def check_deadline(deadline, field="deadline", *, by=None, lead_unit=None, item=
 
 def _check_state(hazard: Hazard, action: Action):
     if hazard.state not in ALLOWED[action]:
-        raise ValidationError({"state": f"隐患当前状态为“{hazard.get_state_display()}”，不能执行“{action.label}”"})
+        raise ValidationError({"state": _("隐患当前状态为“%(state)s”，不能执行“%(label)s”") % {
+            "state": hazard.get_state_display(), "label": action.label}})
 
 
 def _check_visible(hazard: Hazard, user):
     if not Hazard.objects.visible_to(user).filter(pk=hazard.pk).exists():
-        raise PermissionDenied("无权处理该隐患")
+        raise PermissionDenied(_("无权处理该隐患"))
 
 
 def _lock(hazard: Hazard) -> tuple[Hazard, dict]:
@@ -128,9 +129,9 @@ def register(*, site, description, severity, lead_unit, co_units=(), responsible
     """Enter a hazard in the ledger, open, with a named responsible person and a deadline not in the past."""
     errors = {}
     if not (description or "").strip():
-        errors["description"] = "请填写隐患描述"
+        errors["description"] = _("请填写隐患描述")
     if not (responsible_person or "").strip():
-        errors["responsible_person"] = "请填写整治责任人（须具体到人）"
+        errors["responsible_person"] = _("请填写整治责任人（须具体到人）")
     try:
         check_deadline(deadline, by=by, lead_unit=lead_unit, item=item)
     except ValidationError as exc:
@@ -171,7 +172,7 @@ def control(hazard: Hazard, *, measures: str, deadline, by) -> Hazard:
     hazard, before = _lock(hazard)
     _check_state(hazard, Action.CONTROL)
     if not (measures or "").strip():
-        raise ValidationError({"measures": "请填写具体的管控措施"})
+        raise ValidationError({"measures": _("请填写具体的管控措施")})
     check_deadline(deadline, by=by, lead_unit=hazard.lead_unit, item=hazard.item,
                     found_on=timezone.localdate(hazard.found_at))
     from_state = hazard.state
@@ -191,9 +192,9 @@ def submit(hazard: Hazard, *, by, note: str, photos=()) -> Hazard:
     _check_state(hazard, Action.SUBMIT)
     errors = {}
     if not (note or "").strip():
-        errors["note"] = "请说明整改情况"
+        errors["note"] = _("请说明整改情况")
     if not photos:
-        errors["photos"] = "提交验收须附整改后的照片等佐证材料"
+        errors["photos"] = _("提交验收须附整改后的照片等佐证材料")
     try:
         photos = uploads.images(photos, "photos", _("整改后照片"))
     except ValidationError as exc:
@@ -214,14 +215,14 @@ def verify(hazard: Hazard, *, by, passed: bool, note="", photos=()) -> Hazard:
     """Verification by someone other than the rectifier: close (销号), or send back for rectification."""
     _check_visible(hazard, by)
     if not can_verify(by):
-        raise PermissionDenied("企业不能验收自己的隐患，须由监管部门或属地验收")
+        raise PermissionDenied(_("企业不能验收自己的隐患，须由监管部门或属地验收"))
     hazard, before = _lock(hazard)
     action = Action.VERIFY_PASS if passed else Action.VERIFY_FAIL
     _check_state(hazard, action)
     if by.pk in (hazard.rectified_by_id, hazard.responsible_user_id):
-        raise ValidationError({"verified_by": "验收人不能是整改人本人（谁整改、谁不验收）"})
+        raise ValidationError({"verified_by": _("验收人不能是整改人本人（谁整改、谁不验收）")})
     if not passed and not (note or "").strip():
-        raise ValidationError({"note": "验收不通过时须写明原因"})
+        raise ValidationError({"note": _("验收不通过时须写明原因")})
     photos = uploads.images(photos, "photos", _("现场照片"))
     hazard.verified_by = by
     if passed:
@@ -242,7 +243,7 @@ def reassign(hazard: Hazard, *, by, responsible_person: str, responsible_phone="
     hazard, before = _lock(hazard)
     _check_state(hazard, Action.REASSIGN)
     if not (responsible_person or "").strip():
-        raise ValidationError({"responsible_person": "请填写整治责任人"})
+        raise ValidationError({"responsible_person": _("请填写整治责任人")})
     hazard.responsible_person = responsible_person.strip()
     hazard.responsible_phone = responsible_phone
     hazard.responsible_user = responsible_user
@@ -305,12 +306,12 @@ def record_lookback(lookback: LookBack, *, by, rebound: bool, note="", deadline=
     """Record the re-check. A rebound enters a new hazard in the ledger, linked to the first."""
     _check_visible(lookback.hazard, by)
     if not can_verify(by):
-        raise PermissionDenied("回头看须由监管部门或属地开展")
+        raise PermissionDenied(_("回头看须由监管部门或属地开展"))
     lookback = LookBack.objects.select_for_update().select_related("hazard").get(pk=lookback.pk)
     if lookback.result != LookBackResult.PENDING:
-        raise ValidationError({"result": "该回头看已记录结果"})
+        raise ValidationError({"result": _("该回头看已记录结果")})
     if rebound and not (note or "").strip():
-        raise ValidationError({"note": "反弹时须描述复查发现的问题"})
+        raise ValidationError({"note": _("反弹时须描述复查发现的问题")})
     original = lookback.hazard
     lookback.result = LookBackResult.REBOUND if rebound else LookBackResult.CONFIRMED
     lookback.checked_by = by

@@ -5,6 +5,8 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 
 class CellError(ValueError):
@@ -40,7 +42,8 @@ def text(value, *, max_length: int | None = None) -> str:
         value = value.date() if value.time() == datetime.min.time() else value
     result = str(value).strip()
     if max_length and len(result) > max_length:
-        raise CellError(f"内容过长：不能超过{max_length}个字，实际{len(result)}个字")
+        raise CellError(_("内容过长：不能超过%(max_length)s个字，实际%(length)s个字") % {
+            "max_length": max_length, "length": len(result)})
     return result
 
 
@@ -50,13 +53,13 @@ def decimal(value, *, minimum=None, maximum=None, places: int | None = None) -> 
     try:
         number = Decimal(str(value).strip().replace(",", ""))
     except InvalidOperation:
-        raise CellError(f"“{text(value)}”不是数字")
+        raise CellError(_("“%(text)s”不是数字") % {"text": text(value)})
     if not number.is_finite():
-        raise CellError(f"“{text(value)}”不是数字")
+        raise CellError(_("“%(text)s”不是数字") % {"text": text(value)})
     if minimum is not None and number < minimum:
-        raise CellError(f"不能小于{minimum}")
+        raise CellError(_("不能小于%(minimum)s") % {"minimum": minimum})
     if maximum is not None and number > maximum:
-        raise CellError(f"不能大于{maximum}")
+        raise CellError(_("不能大于%(maximum)s") % {"maximum": maximum})
     if places is not None:
         number = number.quantize(Decimal(1).scaleb(-places))
     return number
@@ -81,11 +84,11 @@ def yes_no(value) -> bool | None:
         return True
     if key in _NO:
         return False
-    raise CellError(f"“{text(value)}”无法识别，请填写“是”或“否”")
+    raise CellError(_("“%(text)s”无法识别，请填写“是”或“否”") % {"text": text(value)})
 
 
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
-DATE_HELP = "日期格式：2024-03-01（也可为 2024/3/1、2024年3月1日，或 Excel 日期单元格）"
+DATE_HELP = gettext_noop("日期格式：2024-03-01（也可为 2024/3/1、2024年3月1日，或 Excel 日期单元格）")
 
 
 def a_date(value) -> date | None:
@@ -101,7 +104,7 @@ def a_date(value) -> date | None:
             return datetime.strptime(raw, fmt).date()
         except ValueError:
             continue
-    raise CellError(f"“{text(value)}”不是有效日期（{DATE_HELP}）")
+    raise CellError(_("“%(text)s”不是有效日期（%(help)s）") % {"text": text(value), "help": _(DATE_HELP)})
 
 
 class Choices:
@@ -126,6 +129,8 @@ class Choices:
         code = self.index.get(normalize(text(value)))
         if code is None:
             if len(self.labels) <= 6:
-                raise CellError(f"“{text(value)}”不是有效的{self.what}，可填写：{'、'.join(self.labels)}")
-            raise CellError(f"“{text(value)}”不是有效的{self.what}，可填写的值见模板“填写说明”工作表")
+                raise CellError(_("“%(text)s”不是有效的%(what)s，可填写：%(items)s") % {
+                    "text": text(value), "what": self.what, "items": '、'.join(self.labels)})
+            raise CellError(_("“%(text)s”不是有效的%(what)s，可填写的值见模板“填写说明”工作表") % {
+                "text": text(value), "what": self.what})
         return code

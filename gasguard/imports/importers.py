@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gasguard.audit import services as audit
 from gasguard.catalog.models import CheckItem
@@ -79,7 +80,7 @@ class Row:
         raw = self.values.get(key)
         if cells.is_blank(raw):
             if required:
-                self.error(key, missing or f"请填写{self.columns[key].label}")
+                self.error(key, missing or _("请填写%(label)s") % {"label": self.columns[key].label})
             return None
         try:
             return parse(raw, **kwargs)
@@ -124,7 +125,7 @@ class Importer:
         for column in self.columns:
             if column.key not in found and column.required == REQUIRED:
                 errors.append({"row": 1, "col": "", "header": "",
-                               "message": f"缺少“{column.title}”列（第1行须为模板的表头，请使用下载的模板）"})
+                               "message": _("缺少“%(title)s”列（第1行须为模板的表头，请使用下载的模板）") % {"title": column.title}})
         return found, errors
 
     # --- validating ----------------------------------------------------------------------------------------------
@@ -163,19 +164,20 @@ class Importer:
         self.ambiguous_jurisdictions = ambiguous
 
     def jurisdiction(self, row: Row, key="jurisdiction"):
-        value = row.get(key, required=True, missing="请填写属地（编码或名称）")
+        value = row.get(key, required=True, missing=_("请填写属地（编码或名称）"))
         if value is None:
             return None
         norm = cells.normalize(value)
         if norm in self.ambiguous_jurisdictions:
-            row.error(key, f"属地名称“{value}”对应多个属地，请填写属地编码")
+            row.error(key, _("属地名称“%(value)s”对应多个属地，请填写属地编码") % {"value": value})
             return None
         j = self.jurisdictions.get(norm)
         if j is None:
-            row.error(key, f"未找到属地“{value}”，请填写属地编码或名称（见模板“填写说明”中的属地编码表）")
+            row.error(key, _("未找到属地“%(value)s”，请填写属地编码或名称（见模板“填写说明”中的属地编码表）") % {"value": value})
             return None
         if not self.in_area(j):
-            row.error(key, f"属地“{j.name}”不在您的管辖范围（{self.user.jurisdiction.name}）内")
+            row.error(key, _("属地“%(name)s”不在您的管辖范围（%(scope)s）内") % {
+                "name": j.name, "scope": self.user.jurisdiction.name})
             return None
         return j
 
@@ -211,7 +213,7 @@ class Duplicates:
     def check(self, row: Row, plan: Plan, key: str, what: str) -> bool:
         for k in plan.keys:
             if k in self.seen:
-                row.error(key, f"与第{self.seen[k]}行是同一{what}，请删除重复的行")
+                row.error(key, _("与第%(seen)s行是同一%(what)s，请删除重复的行") % {"seen": self.seen[k], "what": what})
                 return False
         for k in plan.keys:
             self.seen[k] = row.number
@@ -241,7 +243,7 @@ class EnterpriseImporter(Importer):
         if not row.ok:
             return None
         plan = Plan(row.number, data, keys=[data["credit_code"]])
-        return plan if self.duplicates.check(row, plan, "credit_code", "企业（统一社会信用代码相同）") else None
+        return plan if self.duplicates.check(row, plan, "credit_code", _("企业（统一社会信用代码相同）")) else None
 
     def find_existing(self, plans):
         found = set()
@@ -282,7 +284,7 @@ class SiteImporter(Importer):
         lat = row.get("lat", cells.number, minimum=-90, maximum=90)
         lon = row.get("lon", cells.number, minimum=-180, maximum=180)
         if (lat is None) != (lon is None) and row.ok:
-            row.error("lon" if lon is None else "lat", "纬度、经度须同时填写（或都不填）")
+            row.error("lon" if lon is None else "lat", _("纬度、经度须同时填写（或都不填）"))
         data = {
             "name": self.text(row, "name", Site, required=True),
             "site_type": row.get("site_type", SITE_TYPE, required=True),
@@ -301,10 +303,10 @@ class SiteImporter(Importer):
         code = self.credit_code(row, "enterprise")
         if code is not None:
             if code not in self.enterprises:
-                row.error("enterprise", f"未找到统一社会信用代码为“{code}”的企业，请先导入或登记该企业")
+                row.error("enterprise", _("未找到统一社会信用代码为“%(code)s”的企业，请先导入或登记该企业") % {"code": code})
             elif not may_link_enterprise(self.user, self.enterprise_areas[code][0]):
-                row.error("enterprise", f"统一社会信用代码为“{code}”的企业属于{self.enterprise_areas[code][1]}，"
-                                        "只能关联本属地的企业（跨属地的关联请由区专班办公室办理）")
+                row.error("enterprise", _("统一社会信用代码为“%(code)s”的企业属于%(area)s，只能关联本属地的企业（跨属地的关联请由区专班办公室办理）") % {
+                    "code": code, "area": self.enterprise_areas[code][1]})
             data["enterprise_id"] = self.enterprises.get(code)
         if not row.ok:
             return None
@@ -312,7 +314,7 @@ class SiteImporter(Importer):
         if code:
             keys.append(("enterprise+name", code, data["name"]))
         plan = Plan(row.number, data, keys)
-        return plan if self.duplicates.check(row, plan, "name", "对象（名称与地址相同，或同一企业下名称相同）") else None
+        return plan if self.duplicates.check(row, plan, "name", _("对象（名称与地址相同，或同一企业下名称相同）")) else None
 
     def find_existing(self, plans):
         names = {p.data["name"] for p in plans}
@@ -364,7 +366,7 @@ class HazardImporter(Importer):
         self.routes = {}
 
     def site(self, row):
-        name = row.get("site_name", required=True, missing="请填写隐患所在对象名称")
+        name = row.get("site_name", required=True, missing=_("请填写隐患所在对象名称"))
         address = row.get("site_address") or ""
         code = self.credit_code(row, "site_credit_code")
         if name is None or not row.ok:
@@ -373,13 +375,14 @@ class HazardImporter(Importer):
         if not found:
             found = self.sites_by_name_address.get((name, address), [])
         if not found:
-            where = f"、地址为“{address}”" if address else "、地址为空"
-            by_code = f"（或所属企业信用代码为“{code}”）" if code else ""
-            row.error("site_name", f"未找到名称为“{name}”{where}{by_code}的监管对象，或该对象不在您的管辖范围内；"
-                                   "请先导入监管对象，或核对名称与地址")
+            where = _("、地址为“%(address)s”") % {"address": address} if address else _("、地址为空")
+            by_code = _("（或所属企业信用代码为“%(code)s”）") % {"code": code} if code else ""
+            row.error("site_name", _("未找到名称为“%(name)s”%(where)s%(by_code)s的监管对象，或该对象不在您的管辖范围内；请先导入监管对象，或核对名称与地址") % {
+                "name": name, "where": where, "by_code": by_code})
             return None
         if len(found) > 1:
-            row.error("site_name", f"名称为“{name}”的监管对象有{len(found)}个，请填写对象地址或对象统一社会信用代码以区分")
+            row.error("site_name", _("名称为“%(name)s”的监管对象有%(count)s个，请填写对象地址或对象统一社会信用代码以区分") % {
+                "name": name, "count": len(found)})
             return None
         return found[0]
 
@@ -388,16 +391,17 @@ class HazardImporter(Importer):
         if lead_name is not None:
             lead = self.departments.get(cells.normalize(lead_name))
             if lead is None:
-                row.error("lead_unit", f"未知的成员单位“{lead_name}”，请按工作方案中的单位名称填写（见“填写说明”中的成员单位表）")
+                row.error("lead_unit", _("未知的成员单位“%(lead_name)s”，请按工作方案中的单位名称填写（见“填写说明”中的成员单位表）") % {
+                    "lead_name": lead_name})
                 return None, []
             co = []
             if item is not None:
                 # The lead is the ledger's; the co-units are the catalog's, when it can route the item here.
-                _, routed_co = self.route(row, item, site, report=False)
+                _lead, routed_co = self.route(row, item, site, report=False)
                 co = [d for d in routed_co if d.pk != lead.pk]
             return lead, co
         if item is None:
-            row.error("lead_unit", "请填写牵头单位（或填写检查项编码，由系统按工作方案分派）")
+            row.error("lead_unit", _("请填写牵头单位（或填写检查项编码，由系统按工作方案分派）"))
             return None, []
         return self.route(row, item, site)
 
@@ -408,33 +412,34 @@ class HazardImporter(Importer):
                 self.routes[key] = route(item, site)
             except (ImproperlyConfigured, Department.DoesNotExist) as exc:
                 if report:
-                    row.error("lead_unit", f"无法按检查项分派牵头单位（{exc}），请直接填写牵头单位")
+                    row.error("lead_unit", _("无法按检查项分派牵头单位（%(exc)s），请直接填写牵头单位") % {"exc": exc})
                 return None, []
         return self.routes[key]
 
     def validate(self, row):
         site = self.site(row)
-        description = row.get("description", cells.text, required=True, missing="请填写隐患描述")
+        description = row.get("description", cells.text, required=True, missing=_("请填写隐患描述"))
         code = row.get("item")
         item = None
         if code is not None:
             item = self.items.get(code)
             if item is None:
-                row.error("item", f"检查项目录中没有编码“{code}”")
+                row.error("item", _("检查项目录中没有编码“%(code)s”") % {"code": code})
         severity = row.get("severity", SEVERITY)
         if severity is None and item is not None:
             severity = item.severity
         elif severity is None and cells.is_blank(row.values.get("severity")):
-            row.error("severity", "请填写隐患等级（一般/重大），或填写检查项编码")
+            row.error("severity", _("请填写隐患等级（一般/重大），或填写检查项编码"))
         person = self.text(row, "responsible_person", Hazard, required=True,
-                           missing="请填写整治责任人（须具体到人）")
+                           missing=_("请填写整治责任人（须具体到人）"))
         phone = self.text(row, "responsible_phone", Hazard) or ""
-        deadline = row.get("deadline", cells.a_date, required=True, missing="请填写整改期限")
-        found = row.get("found_date", cells.a_date, required=True, missing="请填写发现日期")
+        deadline = row.get("deadline", cells.a_date, required=True, missing=_("请填写整改期限"))
+        found = row.get("found_date", cells.a_date, required=True, missing=_("请填写发现日期"))
         if found is not None and found > self.today:
-            row.error("found_date", f"发现日期 {found:%Y-%m-%d} 晚于今天")
+            row.error("found_date", _("发现日期 %(found)s 晚于今天") % {"found": f"{found:%Y-%m-%d}"})
         if found is not None and deadline is not None and deadline < found:
-            row.error("deadline", f"整改期限 {deadline:%Y-%m-%d} 早于发现日期 {found:%Y-%m-%d}")
+            row.error("deadline", _("整改期限 %(deadline)s 早于发现日期 %(found)s") % {
+                "deadline": f"{deadline:%Y-%m-%d}", "found": f"{found:%Y-%m-%d}"})
         source = row.get("source", SOURCE) or Source.INSPECTION
         lead, co = (None, [])
         if site is not None and (item is not None or code is None):
@@ -446,7 +451,7 @@ class HazardImporter(Importer):
                 "co_units": co, "responsible_person": person, "responsible_phone": phone, "deadline": deadline,
                 "found": found, "source": source}
         plan = Plan(row.number, data, keys=[(site.pk, description, found)])
-        return plan if self.duplicates.check(row, plan, "description", "隐患（同一对象、同一描述、同一发现日期）") else None
+        return plan if self.duplicates.check(row, plan, "description", _("隐患（同一对象、同一描述、同一发现日期）")) else None
 
     def find_existing(self, plans):
         site_ids = {p.data["site"].pk for p in plans}
@@ -464,8 +469,8 @@ class HazardImporter(Importer):
             deadline = plan.data["deadline"]
             if not plan.existing and deadline < self.today:
                 rows_by_number[plan.row].error(
-                    "deadline", f"整改期限 {deadline:%Y-%m-%d} 早于今天，不能登记已过去的日期"
-                                "（台账中已逾期未整改的隐患，请与责任单位确定新的整改期限后填写）")
+                    "deadline", _("整改期限 %(deadline)s 早于今天，不能登记已过去的日期（台账中已逾期未整改的隐患，请与责任单位确定新的整改期限后填写）") % {
+                        "deadline": f"{deadline:%Y-%m-%d}"})
             elif not plan.existing:
                 # The rest of the deadline rule (how far ahead, who may go past the item's period), as register()
                 # will apply it on the ledger's found day.

@@ -67,9 +67,10 @@ def format_error(error: dict) -> str:
     header."""
     row, col, header, message = error.get("row"), error.get("col"), error.get("header"), error["message"]
     if row and col:
-        return f"第{row}行 {col}列（{header}）：{message}"
+        return _("第%(row)s行 %(col)s列（%(header)s）：%(message)s") % {
+            "row": row, "col": col, "header": header, "message": message}
     if row and header:  # a column the file leaves out
-        return f"第{row}行（{header}）：{message}"
+        return _("第%(row)s行（%(header)s）：%(message)s") % {"row": row, "header": header, "message": message}
     if row:
-        return f"第{row}行：{message}"
+        return _("第%(row)s行：%(message)s") % {"row": row, "message": message}
     return message

@@ -100,7 +100,7 @@ def read_rows(job, importer) -> tuple[list[Row], list[dict]]:
         raise
     except Exception as exc:
         log.info("import %s: unreadable file: %s", job.pk, exc)
-        raise ImportFailed("无法读取文件：请上传由模板填写的 .xlsx 格式 Excel 文件")
+        raise ImportFailed(_("无法读取文件：请上传由模板填写的 .xlsx 格式 Excel 文件"))
 
 
 def _rows(wb, importer, max_rows):
@@ -110,12 +110,12 @@ def _rows(wb, importer, max_rows):
     ws = (wb[title] if title in wb.sheetnames
           else next((wb[n] for n in wb.sheetnames if n not in (HELP_SHEET, OPTIONS_SHEET)), None))
     if ws is None:
-        raise ImportFailed("文件中没有数据工作表")
+        raise ImportFailed(_("文件中没有数据工作表"))
     ws.reset_dimensions()  # some tools write a wrong sheet size; read what is there
     rows_iter = ws.iter_rows(values_only=True)
     header = next(rows_iter, None)
     if not header or all(cells.is_blank(v) for v in header):
-        raise ImportFailed("第1行应为表头，但它是空的：请使用下载的模板")
+        raise ImportFailed(_("第1行应为表头，但它是空的：请使用下载的模板"))
     positions, errors = importer.header_map(tuple(header))
     if errors:
         return [], errors
@@ -131,7 +131,7 @@ def _rows(wb, importer, max_rows):
         raw = {key: (values[i] if i < len(values) else None) for key, i in positions.items()}
         rows.append(Row(number, raw, letters, columns))
     if not rows:
-        raise ImportFailed("文件中没有数据行（第2行起每行一条）")
+        raise ImportFailed(_("文件中没有数据行（第2行起每行一条）"))
     return rows, []
 
 

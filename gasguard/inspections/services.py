@@ -40,28 +40,28 @@ def record_inspection(*, site, by, answers: list[ItemAnswer], signature: str, ki
     number, the measured value decides. The inspector signs with their own name. Returns (inspection, hazards).
     """
     if not Site.objects.visible_to(by).filter(pk=site.pk).exists():
-        raise PermissionDenied("无权检查该对象")
+        raise PermissionDenied(_("无权检查该对象"))
     if by.role == Role.ENTERPRISE and kind != InspectionKind.SELF:
-        raise ValidationError({"kind": "企业只能登记自查"})
+        raise ValidationError({"kind": _("企业只能登记自查")})
     if by.role != Role.ENTERPRISE and kind == InspectionKind.SELF:
-        raise ValidationError({"kind": "“企业自查”只能由企业登记"})
+        raise ValidationError({"kind": _("“企业自查”只能由企业登记")})
     errors: dict[str, list[str]] = {}
 
     def err(key, msg):
         errors.setdefault(key, []).append(msg)
 
     if (signature or "").strip() != by.display_name:
-        err("signature", f"签名须为检查人本人姓名“{by.display_name}”（谁检查、谁签名、谁负责）")
+        err("signature", _("签名须为检查人本人姓名“%(display_name)s”（谁检查、谁签名、谁负责）") % {"display_name": by.display_name})
     if signature_image and (not signature_image.startswith("data:image/png;base64,") or len(signature_image) > 300_000):
-        err("signature_image", "手写签名须为不超过200KB的PNG图像")
+        err("signature_image", _("手写签名须为不超过200KB的PNG图像"))
     inspected_at = inspected_at or clock.now()
     if inspected_at > clock.now() + timedelta(minutes=5):
-        err("inspected_at", "检查时间不能晚于现在")
+        err("inspected_at", _("检查时间不能晚于现在"))
     present = list(departments_present)
     if by.department_id and by.department not in present and kind == InspectionKind.JOINT:
         present.insert(0, by.department)
     if kind == InspectionKind.JOINT and len(present) < 2:
-        err("departments_present", "联合检查须列明至少两个参加单位")
+        err("departments_present", _("联合检查须列明至少两个参加单位"))
     # Every photo checked (and re-encoded) before anything is written: a refused file leaves nothing stored.
     try:
         photos = uploads.images(photos, "photos", _("现场照片"))
@@ -83,10 +83,10 @@ def record_inspection(*, site, by, answers: list[ItemAnswer], signature: str, ki
         key = f"items[{i}]"
         item = checklist.get(answer.code)
         if item is None:
-            err(key, f"检查项“{answer.code}”不在该对象的检查表中")
+            err(key, _("检查项“%(code)s”不在该对象的检查表中") % {"code": answer.code})
             continue
         if answer.code in seen:
-            err(key, f"检查项“{answer.code}”重复填写")
+            err(key, _("检查项“%(code)s”重复填写") % {"code": answer.code})
             continue
         seen.add(answer.code)
         result, value = answer.result, answer.measured_value
@@ -94,26 +94,29 @@ def record_inspection(*, site, by, answers: list[ItemAnswer], signature: str, ki
             try:
                 value = Decimal(str(value))
             except InvalidOperation:
-                err(key, f"检查项“{answer.code}”的实测值“{answer.measured_value}”不是数字")
+                err(key, _("检查项“%(code)s”的实测值“%(measured_value)s”不是数字") % {
+                    "code": answer.code, "measured_value": answer.measured_value})
                 continue
         else:
             value = None
         if item.has_measure and result != Result.NA:
             if value is None:
-                err(key, f"检查项“{answer.code}”须填写实测值（{item.measure_label}，单位{item.measure_unit}）")
+                err(key, _("检查项“%(code)s”须填写实测值（%(measure_label)s，单位%(measure_unit)s）") % {
+                    "code": answer.code, "measure_label": item.measure_label, "measure_unit": item.measure_unit})
                 continue
             result = Result.PASS if item.judge(value, site) else Result.FAIL  # the rule's number decides
         if result not in Result.values:
-            err(key, f"检查项“{answer.code}”的结果须为合格、不合格或不适用")
+            err(key, _("检查项“%(code)s”的结果须为合格、不合格或不适用") % {"code": answer.code})
             continue
         judged.append((item, result, value, answer, item_photos.get(i, [])))
     missing = [code for code in checklist if code not in seen]
     if missing:
-        err("items", f"检查表还有 {len(missing)} 项未填写：{'、'.join(missing[:10])}{'…' if len(missing) > 10 else ''}")
+        err("items", _("检查表还有 %(count)s 项未填写：%(items)s%(more)s") % {
+            "count": len(missing), "items": '、'.join(missing[:10]), "more": '…' if len(missing) > 10 else ''})
     failures = [j for j in judged if j[1] == Result.FAIL]
     person = (responsible_person or site.contact_person or "").strip()
     if failures and not person:
-        err("responsible_person", "发现隐患时须填写整治责任人")
+        err("responsible_person", _("发现隐患时须填写整治责任人"))
     if errors:
         raise ValidationError(errors)
 
@@ -154,7 +157,7 @@ def record_inspection(*, site, by, answers: list[ItemAnswer], signature: str, ki
 def departments_by_ids(ids) -> list[Department]:
     depts = list(Department.objects.filter(pk__in=ids))
     if len(depts) != len(set(ids)):
-        raise ValidationError({"departments_present": "参加单位中有不存在的单位"})
+        raise ValidationError({"departments_present": _("参加单位中有不存在的单位")})
     return depts
 
 
@@ -162,17 +165,17 @@ def departments_by_ids(ids) -> list[Department]:
 def add_photos(inspection: Inspection, *, by, photos, item_code: str = ""):
     """Photos taken during an inspection, added by the inspector who signed it (on the same day)."""
     if inspection.inspector_id != by.pk:
-        raise PermissionDenied("只有签名的检查人可以补充本次检查的照片")
+        raise PermissionDenied(_("只有签名的检查人可以补充本次检查的照片"))
     if timezone.localdate(inspection.inspected_at) != clock.today():
-        raise ValidationError({"photos": "只能在检查当天补充照片"})
+        raise ValidationError({"photos": _("只能在检查当天补充照片")})
     if not photos:
-        raise ValidationError({"photos": "请选择照片"})
+        raise ValidationError({"photos": _("请选择照片")})
     photos = uploads.images(photos, "photos", _("照片"))
     row = None
     if item_code:
         row = inspection.items.filter(item__code=item_code).first()
         if row is None:
-            raise ValidationError({"item": f"本次检查没有检查项“{item_code}”"})
+            raise ValidationError({"item": _("本次检查没有检查项“%(item_code)s”") % {"item_code": item_code}})
     saved = [hazards.attach_photo(p, by=by, inspection=inspection, inspection_item=row) for p in photos]
     audit.record("inspection.photos", inspection, actor=by,
                  after={"photos": [p.sha256 for p in saved], "item": item_code or None})

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gasguard.audit import services as audit
 from gasguard.org.roles import can_manage_master_data, can_verify
@@ -46,9 +47,9 @@ def register_device(*, code: str, kind: str, site, by=None, name="", lat=None, l
     errors = _device_errors(kind=kind, lat=lat, lon=lon, installed_on=installed_on, calibrated_on=calibrated_on,
                             interval_s=interval_s)
     if not code or "/" in code or "+" in code or "#" in code:
-        errors["code"] = "设备编码不能为空，且不能含 / + #（MQTT 主题的保留字符）"
+        errors["code"] = _("设备编码不能为空，且不能含 / + #（MQTT 主题的保留字符）")
     elif Device.objects.filter(code=code).exists():
-        errors["code"] = f"设备编码 {code} 已存在"
+        errors["code"] = _("设备编码 %(code)s 已存在") % {"code": code}
     if errors:
         raise ValidationError(errors)
     from .ingest import hash_secret
@@ -102,31 +103,31 @@ def rule_errors(rule: AlarmRule) -> dict:
     if kind in (RuleType.LEVEL, RuleType.RATE, RuleType.REPEAT):
         lo, hi = METRIC_RANGES.get(rule.metric, (None, None))
         if rule.threshold is None:
-            errors["threshold"] = "请填写阈值"
+            errors["threshold"] = _("请填写阈值")
         elif lo is not None and not lo < rule.threshold <= hi:
-            errors["threshold"] = f"阈值须大于 {lo:g} 且不超过 {hi:g}"
+            errors["threshold"] = _("阈值须大于 %(lo)s 且不超过 %(hi)s") % {"lo": f"{lo:g}", "hi": f"{hi:g}"}
         if rule.hysteresis is None or rule.hysteresis < 0:
-            errors["hysteresis"] = "回差不能为负数"
+            errors["hysteresis"] = _("回差不能为负数")
         elif rule.threshold is not None and "threshold" not in errors:
             if rule.op == Op.OUTSIDE:
                 if rule.low is None:
-                    errors["low"] = "请填写区间下限"
+                    errors["low"] = _("请填写区间下限")
                 elif rule.low >= rule.threshold:
-                    errors["low"] = "区间下限须小于阈值（区间上限）"
+                    errors["low"] = _("区间下限须小于阈值（区间上限）")
                 elif 2 * rule.hysteresis >= rule.threshold - rule.low:
-                    errors["hysteresis"] = "回差须小于区间宽度的一半，否则读数回到区间内也无法恢复"
+                    errors["hysteresis"] = _("回差须小于区间宽度的一半，否则读数回到区间内也无法恢复")
             elif rule.op in (Op.GT, Op.GE) and kind != RuleType.RATE and rule.hysteresis >= rule.threshold:
-                errors["hysteresis"] = "回差须小于阈值，否则读数降到 0 也无法恢复"
+                errors["hysteresis"] = _("回差须小于阈值，否则读数降到 0 也无法恢复")
             elif rule.op in (Op.LT, Op.LE) and hi is not None and rule.threshold + rule.hysteresis > hi:
-                errors["hysteresis"] = f"阈值加回差不能超过 {hi:g}，否则读数无法恢复"
+                errors["hysteresis"] = _("阈值加回差不能超过 %(hi)s，否则读数无法恢复") % {"hi": f"{hi:g}"}
     if not 0 <= (rule.duration_s or 0) <= MAX_RULE_SECONDS:
-        errors["duration_s"] = f"持续时间须为 0 至 {MAX_RULE_SECONDS} 秒"
+        errors["duration_s"] = _("持续时间须为 0 至 %(max)s 秒") % {"max": MAX_RULE_SECONDS}
     if kind in (RuleType.RATE, RuleType.REPEAT) and not 1 <= (rule.window_s or 0) <= MAX_RULE_SECONDS:
-        errors["window_s"] = f"时间窗须为 1 至 {MAX_RULE_SECONDS} 秒"
+        errors["window_s"] = _("时间窗须为 1 至 %(max)s 秒") % {"max": MAX_RULE_SECONDS}
     if kind == RuleType.SILENCE and not 1 <= (rule.intervals or 0) <= 1000:
-        errors["intervals"] = "无数据的上报周期数须为 1 至 1000"
+        errors["intervals"] = _("无数据的上报周期数须为 1 至 1000")
     if kind == RuleType.REPEAT and not 2 <= (rule.repeat_count or 0) <= 100:
-        errors["repeat_count"] = "时间窗内超限次数须为 2 至 100"
+        errors["repeat_count"] = _("时间窗内超限次数须为 2 至 100")
     if kind == RuleType.LEVEL and "threshold" not in errors and rule.severity in (Severity.LEVEL1, Severity.LEVEL2):
         errors.update(_level_order_errors(rule))
     return errors
@@ -143,11 +144,14 @@ def _level_order_errors(rule: AlarmRule) -> dict:
     for other in others:
         first, second = (rule, other) if rule.severity == Severity.LEVEL1 else (other, rule)
         if (first.threshold >= second.threshold) if rising else (first.threshold <= second.threshold):
-            side = "低于" if rising else "高于"
+            values = {"name": other.name, "threshold": f"{other.threshold:g}"}
             if rule.severity == Severity.LEVEL1:
-                return {"threshold": f"一级报警阈值须{side}二级报警阈值（“{other.name}”为 {other.threshold:g}）"}
-            return {"threshold": f"二级报警阈值须{'高于' if rising else '低于'}一级报警阈值（“{other.name}”为 "
-                                 f"{other.threshold:g}）"}
+                message = (_("一级报警阈值须低于二级报警阈值（“%(name)s”为 %(threshold)s）") if rising else
+                           _("一级报警阈值须高于二级报警阈值（“%(name)s”为 %(threshold)s）"))
+            else:
+                message = (_("二级报警阈值须高于一级报警阈值（“%(name)s”为 %(threshold)s）") if rising else
+                           _("二级报警阈值须低于一级报警阈值（“%(name)s”为 %(threshold)s）"))
+            return {"threshold": message % values}
     return {}
 
 
@@ -200,30 +204,30 @@ DEVICE_EDITABLE = ("name", "kind", "site", "lat", "lon", "installed_on", "calibr
 def _device_errors(*, kind, lat, lon, installed_on, calibrated_on, interval_s) -> dict:
     errors = {}
     if kind not in DeviceKind.values:
-        errors["kind"] = "设备类型无效"
+        errors["kind"] = _("设备类型无效")
     if lat is not None and not -90 <= lat <= 90:
-        errors["lat"] = "纬度须在 -90 至 90 之间"
+        errors["lat"] = _("纬度须在 -90 至 90 之间")
     if lon is not None and not -180 <= lon <= 180:
-        errors["lon"] = "经度须在 -180 至 180 之间"
+        errors["lon"] = _("经度须在 -180 至 180 之间")
     if (lat is None) != (lon is None):
-        errors["lon" if lon is None else "lat"] = "经度和纬度须同时填写或同时留空"
+        errors["lon" if lon is None else "lat"] = _("经度和纬度须同时填写或同时留空")
     today = clock.today()
     if installed_on and installed_on > today:
-        errors["installed_on"] = "安装日期不能晚于今天"
+        errors["installed_on"] = _("安装日期不能晚于今天")
     if calibrated_on and calibrated_on > today:
-        errors["calibrated_on"] = "标定日期不能晚于今天"
+        errors["calibrated_on"] = _("标定日期不能晚于今天")
     try:
         interval = int(interval_s)
     except (TypeError, ValueError):
         interval = 0
     if not 1 <= interval <= MAX_INTERVAL_S:
-        errors["interval_s"] = f"上报间隔须为 1 至 {MAX_INTERVAL_S} 之间的整数秒"
+        errors["interval_s"] = _("上报间隔须为 1 至 %(max)s 之间的整数秒") % {"max": MAX_INTERVAL_S}
     return errors
 
 
-def _check_office(by, message="仅区专班办公室可以维护监测设备和报警规则"):
+def _check_office(by, message=None):
     if by is None or not can_manage_master_data(by):
-        raise PermissionDenied(message)
+        raise PermissionDenied(message or _("仅区专班办公室可以维护监测设备和报警规则"))
 
 
 @transaction.atomic
@@ -240,7 +244,7 @@ def update_device(device: Device, *, by, **changes) -> Device:
                             installed_on=merged["installed_on"], calibrated_on=merged["calibrated_on"],
                             interval_s=merged["interval_s"])
     if merged["site"] is None:
-        errors["site"] = "请选择监测对象"
+        errors["site"] = _("请选择监测对象")
     if errors:
         raise ValidationError(errors)
     before = audit.snapshot(device, exclude=("secret_hash",))
@@ -341,18 +345,19 @@ def _refresh_device_state(device_id: int):
 
 def _check_actor(alarm: Alarm, by):
     if by is None or not by.is_authenticated:
-        raise PermissionDenied("请先登录")
+        raise PermissionDenied(_("请先登录"))
     if not Alarm.objects.visible_to(by).filter(pk=alarm.pk).exists():
-        raise PermissionDenied("无权处理该报警")
+        raise PermissionDenied(_("无权处理该报警"))
     if not can_verify(by):
-        raise PermissionDenied("报警由监管部门、属地或专班处置")
+        raise PermissionDenied(_("报警由监管部门、属地或专班处置"))
 
 
 def _lock(alarm: Alarm, action: AlarmAction, by) -> tuple[Alarm, dict]:
     _check_actor(alarm, by)
     locked = Alarm.objects.select_for_update().get(pk=alarm.pk)
     if locked.state not in ALLOWED[action]:
-        raise ValidationError({"state": f"报警当前状态为“{locked.get_state_display()}”，不能执行“{action.label}”"})
+        raise ValidationError({"state": _("报警当前状态为“%(state)s”，不能执行“%(label)s”") % {
+            "state": locked.get_state_display(), "label": action.label}})
     return locked, audit.snapshot(locked)
 
 
@@ -378,7 +383,7 @@ def acknowledge(alarm: Alarm, *, by, note="") -> Alarm:
 def dispatch(alarm: Alarm, *, by, unit=None, user=None, note="") -> Alarm:
     """Send someone to the place: a unit, a person, or both. May be repeated to send someone else."""
     if unit is None and user is None:
-        raise ValidationError({"unit": "请指定派往的单位或人员"})
+        raise ValidationError({"unit": _("请指定派往的单位或人员")})
     alarm, before = _lock(alarm, AlarmAction.DISPATCH, by)
     from_state = alarm.state
     alarm.state = AlarmState.DISPATCHED
@@ -404,9 +409,9 @@ def handle(alarm: Alarm, *, by, finding: str, note: str, responsible_person="", 
     """Record what was found. A confirmed leak enters the hazard ledger (source: alarm, major, lead unit from
     MONITORING_HAZARD_LEAD_UNIT, deadline today unless given) and the two are linked both ways."""
     if finding not in Finding.values:
-        raise ValidationError({"finding": "请选择处置结论：确认泄漏、误报或设备故障"})
+        raise ValidationError({"finding": _("请选择处置结论：确认泄漏、误报或设备故障")})
     if not (note or "").strip():
-        raise ValidationError({"note": "请填写处置情况"})
+        raise ValidationError({"note": _("请填写处置情况")})
     alarm, before = _lock(alarm, AlarmAction.HANDLE, by)
     alarm.state, alarm.handled_by, alarm.handled_at = AlarmState.HANDLED, by, clock.now()
     alarm.finding, alarm.finding_note = finding, note.strip()

@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gasguard.campaign.figures import open_at
 from gasguard.catalog.choices import Severity
@@ -52,12 +53,12 @@ def period(month: str) -> Period:
     """The month "YYYY-MM" as local-time bounds; a clear Chinese error for anything else or a future month."""
     m = re.fullmatch(r"(\d{4})-(\d{2})", (month or "").strip())
     if not m or not 1 <= int(m.group(2)) <= 12:
-        raise MonthError(f"月份格式应为 YYYY-MM（例如 2024-01），收到的是“{month}”")
+        raise MonthError(_("月份格式应为 YYYY-MM（例如 2024-01），收到的是“%(month)s”") % {"month": month})
     year, mon = int(m.group(1)), int(m.group(2))
     start = date(year, mon, 1)
     today = clock.today()
     if start > today:
-        raise MonthError(f"{month} 尚未开始，不能生成月报")
+        raise MonthError(_("%(month)s 尚未开始，不能生成月报") % {"month": month})
     last = date(year, mon, calendar.monthrange(year, mon)[1])
     return Period(month=f"{year:04d}-{mon:02d}", start=start, last=last, as_of=min(last, today),
                   start_at=clock.local_midnight(start), end_at=clock.local_midnight(last + timedelta(days=1)))

@@ -36,7 +36,8 @@ def render(context: dict, charts: dict[str, bytes], template=None) -> bytes:
     except SecurityError as exc:
         raise ValidationError(_("月报模板无法填写：模板中含有不允许的操作（%(detail)s）") % {"detail": exc})
     except Exception as exc:  # jinja2 errors name the tag that failed; say which template it was
-        raise ValidationError(f"月报模板无法填写：{exc.__class__.__name__}: {exc}（请对照 reports/README.md 的占位符检查模板）")
+        raise ValidationError(_("月报模板无法填写：%(kind)s: %(exc)s（请对照 reports/README.md 的占位符检查模板）") % {
+            "kind": exc.__class__.__name__, "exc": exc})
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
@@ -48,7 +49,7 @@ def check_template(upload):
 
     name = getattr(upload, "name", "") or ""
     if not name.lower().endswith(".docx"):
-        raise ValidationError("月报模板须为 Word 文档（.docx）；.doc 请先在 Word 中另存为 .docx")
+        raise ValidationError(_("月报模板须为 Word 文档（.docx）；.doc 请先在 Word 中另存为 .docx"))
     try:
         upload.seek(0)
         doc = DocxTemplate(io.BytesIO(upload.read()))
@@ -59,4 +60,4 @@ def check_template(upload):
     except SecurityError as exc:
         raise ValidationError(_("月报模板无法使用：模板中含有不允许的操作（%(detail)s），占位符只能读取月报数据") % {"detail": exc})
     except Exception as exc:
-        raise ValidationError(f"月报模板无法使用：{exc.__class__.__name__}: {exc}")
+        raise ValidationError(_("月报模板无法使用：%(kind)s: %(exc)s") % {"kind": exc.__class__.__name__, "exc": exc})

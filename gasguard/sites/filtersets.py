@@ -1,5 +1,6 @@
 """The one filterset of the site register, used by its page and its API alike."""
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
 from gasguard.org.filtersets import jurisdiction_subtree
@@ -8,8 +9,8 @@ from .models import Site
 
 
 class SiteFilter(filters.FilterSet):
-    jurisdiction = filters.CharFilter(method="in_jurisdiction", label="属地编码（含下级）")
-    q = filters.CharFilter(method="filter_text", label="关键词（名称、地址、负责人）")
+    jurisdiction = filters.CharFilter(method="in_jurisdiction", label=_("属地编码（含下级）"))
+    q = filters.CharFilter(method="filter_text", label=_("关键词（名称、地址、负责人）"))
 
     class Meta:
         model = Site

@@ -3,6 +3,7 @@ the ledger page's own filterset, changed only through hazards.services."""
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -50,18 +51,18 @@ class HazardViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         data.is_valid(raise_exception=True)
         v = data.validated_data
         if request.user.role == Role.ENTERPRISE:
-            raise PermissionDenied("企业自查发现的隐患请通过自查登记")
+            raise PermissionDenied(_("企业自查发现的隐患请通过自查登记"))
         site = get_object_or_404(Site.objects.visible_to(request.user), pk=v["site"])
         item = None
         if v.get("item"):
             item = CheckItem.objects.filter(code=v["item"]).first()
             if item is None:
-                raise ValidationError({"item": f"检查项“{v['item']}”不存在"})
+                raise ValidationError({"item": _("检查项“%(item)s”不存在") % {"item": v['item']}})
         if item is not None:
             lead, co = route(item, site)
         else:
             if not v.get("lead_unit"):
-                raise ValidationError({"lead_unit": "未选择检查项时须指定牵头单位"})
+                raise ValidationError({"lead_unit": _("未选择检查项时须指定牵头单位")})
             lead = get_object_or_404(Department, pk=v["lead_unit"])
             co = list(Department.objects.filter(pk__in=v["co_units"]))
         hazard = hazard_services.register(

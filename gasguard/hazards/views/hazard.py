@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gasguard.org.roles import can_verify
@@ -58,7 +59,7 @@ def _date(value, field):
     try:
         return date.fromisoformat(value)
     except (TypeError, ValueError):
-        raise ValidationError({field: "请填写有效的日期，例如 2024-01-31"})
+        raise ValidationError({field: _("请填写有效的日期，例如 2024-01-31")})
 
 
 @login_required
@@ -92,5 +93,6 @@ def hazard_action(request, pk, action):
         return _render(request, _hazard(request, pk), errors=errors, form_action=action, status=400)
     except PermissionDenied as exc:
         return _render(request, _hazard(request, pk), errors={"__all__": [str(exc)]}, form_action=action, status=403)
-    messages.success(request, "已记录回头看结果" if action == "lookback" else f"已完成：{Action(action).label}")
+    messages.success(request, _("已记录回头看结果") if action == "lookback" else _("已完成：%(label)s") % {
+        "label": Action(action).label})
     return redirect("hazard", pk=pk)

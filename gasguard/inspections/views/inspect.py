@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from gasguard.catalog.services import checklist_for
 from gasguard.org.choices import Role
@@ -51,9 +52,9 @@ def inspect(request, pk):
             errors = {"__all__": [str(exc)]}
         else:
             if found:
-                messages.warning(request, f"检查已签名提交，发现隐患 {len(found)} 项，已登记入台账。")
+                messages.warning(request, _("检查已签名提交，发现隐患 %(count)s 项，已登记入台账。") % {"count": len(found)})
             else:
-                messages.success(request, "检查已签名提交，未发现隐患（已记录）。")
+                messages.success(request, _("检查已签名提交，未发现隐患（已记录）。"))
             return redirect("site", pk=site.pk)
     return render(request, "inspections/inspect.html", {
         "site": site, "items": items, "kinds": kinds, "errors": errors, "post": request.POST,

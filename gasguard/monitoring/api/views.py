@@ -130,7 +130,7 @@ class DeviceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         except ValueError:
             limit = 0
         if limit < 1:
-            raise ValidationError({"limit": "limit 须为 1 至 5000 的整数"})
+            raise ValidationError({"limit": _("limit 须为 1 至 5000 的整数")})
         rows = qs.order_by("-ts").values_list("metric", "ts", "value")[:limit]
         return Response([{"metric": m, "ts": ts, "value": v} for m, ts, v in rows])
 
@@ -146,10 +146,10 @@ class DeviceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         params = request.query_params
         metric = params.get("metric")
         if not metric:
-            raise ValidationError({"metric": "请指定指标，例如 ch4_lel"})
+            raise ValidationError({"metric": _("请指定指标，例如 ch4_lel")})
         bucket = params.get("bucket", "minute")
         if bucket not in ("minute", "hour"):
-            raise ValidationError({"bucket": "bucket 须为 minute 或 hour"})
+            raise ValidationError({"bucket": _("bucket 须为 minute 或 hour")})
         until = _instant(params, "until") or clock.now()
         since = _instant(params, "since") or until - timedelta(hours=6)
         if since > until:

@@ -1,5 +1,6 @@
 """The territorial tree, the member units and the enterprise register on the API. Every queryset is the model's
 visible_to (out of scope: 404); enterprises are written through org.services."""
+from django.utils.translation import gettext as _
 from rest_framework import permissions, viewsets
 from rest_framework.exceptions import PermissionDenied
 
@@ -48,4 +49,4 @@ class EnterpriseViewSet(viewsets.ModelViewSet):
                                                          **serializer.validated_data)
 
     def perform_destroy(self, instance):
-        raise PermissionDenied("企业不能删除")
+        raise PermissionDenied(_("企业不能删除"))

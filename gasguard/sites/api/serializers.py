@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from ..models import Licence, Site
@@ -23,7 +24,7 @@ class SiteSerializer(serializers.ModelSerializer):
     def validate(self, attrs):
         lat, lon = attrs.get("lat"), attrs.get("lon")
         if lat is not None and not (-90 <= lat <= 90):
-            raise serializers.ValidationError({"lat": "纬度须在-90到90之间"})
+            raise serializers.ValidationError({"lat": _("纬度须在-90到90之间")})
         if lon is not None and not (-180 <= lon <= 180):
-            raise serializers.ValidationError({"lon": "经度须在-180到180之间"})
+            raise serializers.ValidationError({"lon": _("经度须在-180到180之间")})
         return attrs

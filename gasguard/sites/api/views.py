@@ -1,5 +1,6 @@
 """The site register on the API. The queryset is Site.objects.visible_to (out of scope: 404); sites are written
 through sites.services, which holds who may register where."""
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
@@ -32,7 +33,7 @@ class SiteViewSet(viewsets.ModelViewSet):
                                                    **serializer.validated_data)
 
     def perform_destroy(self, instance):
-        raise PermissionDenied("监管对象不能删除，请将其标记为不在册")
+        raise PermissionDenied(_("监管对象不能删除，请将其标记为不在册"))
 
     @extend_schema(responses=CheckItemSerializer(many=True))
     @action(detail=True)
