@@ -79,7 +79,7 @@ def rotate_secret(device: Device, *, by) -> str:
 
 
 def _forget_cached_devices():
-    from .ingest import reset_caches
+    from .caches import reset_caches
 
     reset_caches()
 
