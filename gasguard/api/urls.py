@@ -28,5 +28,6 @@ urlpatterns = [
     path("cylinders/", include("gasguard.cylinders.api.urls")),
     path("", include(router.urls)),
     path("", include("gasguard.monitoring.api.urls")),
+    path("", include("gasguard.notifications.api.urls")),
     path("", include("gasguard.reports.api")),
 ]

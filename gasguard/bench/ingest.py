@@ -37,8 +37,9 @@ DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/gasguard_bench_ingest"
 SECRET = "bench-secret-000000000000"
 GOALS = {"batched_readings_per_s": 50_000, "single_messages_per_s": 10_000, "pipeline_over_copy": 0.5,
          "alarm_p99_ms": 1000}
-MEASURED_SOURCES = ("monitoring/ingest.py", "monitoring/evaluation.py", "monitoring/rules.py", "monitoring/mqtt.py",
-                    "monitoring/rollups.py", "monitoring/notify.py", "notifications/services.py")
+MEASURED_SOURCES = ("monitoring/ingest.py", "monitoring/pg.py", "monitoring/caches.py", "monitoring/evaluation.py",
+                    "monitoring/rules.py", "monitoring/mqtt.py", "monitoring/rollups.py", "monitoring/notify.py",
+                    "notifications/services.py")
 
 
 def code_fingerprint_of(names) -> dict:
@@ -232,7 +233,8 @@ def truncate_readings():
 
 
 def service(fleet, docs, per_call=20) -> dict:
-    from gasguard.monitoring.ingest import Message, ingest, reset_caches
+    from gasguard.monitoring.caches import reset_caches
+    from gasguard.monitoring.ingest import Message, ingest
 
     reset_caches()
     payloads = [(code, json.dumps(doc).encode()) for code, doc, _ in docs]

@@ -153,7 +153,7 @@ def _watch_lists(device_ids):
                     .values_list("device_id", "alarm_type")),
                 set(RuleState.objects.filter(device_id__in=device_ids).exclude(breach_started_at=None)
                     .values_list("device_id", "rule_id")))
-    from .ingest import pg_array, pg_cursor
+    from .pg import pg_array, pg_cursor
 
     ids = pg_array(device_ids)
     with pg_cursor() as cur:
@@ -176,7 +176,7 @@ def _previous_readings(keys, series) -> dict:
     fresh = {k: {ts for ts, _ in series[k[0]][k[1]]} for k in keys}
     found = defaultdict(list)
     if connection.vendor == "postgresql" and keys:
-        from .ingest import pg_array, pg_cursor
+        from .pg import pg_array, pg_cursor
 
         with pg_cursor() as cur:
             cur.execute("SELECT k.d, k.m, r.ts, r.value FROM unnest(%s::bigint[], %s::varchar[], %s::int[]) AS k(d, m, n) "
@@ -211,7 +211,7 @@ def _rate_windows(keys, series) -> dict:
     first = {k: min(ts for ts, _ in series[k[0]][k[1]]) for k in keys}
     out = {k: [] for k in keys}
     if connection.vendor == "postgresql" and keys:
-        from .ingest import pg_array, pg_cursor
+        from .pg import pg_array, pg_cursor
 
         with pg_cursor() as cur:
             cur.execute("SELECT k.d, k.m, k.w, r.ts, r.value FROM unnest(%s::bigint[], %s::varchar[], %s::int[], "

@@ -20,7 +20,6 @@ import json
 import math
 import re
 import sys
-import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -29,18 +28,19 @@ from typing import Annotated
 import msgspec
 import numpy as np
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
 from gasguard.utilities import clock
 
-from . import partitions, rollups
+from . import caches, partitions, pg, rollups
 from .choices import DeadLetterReason, DeviceState
 from .columns import EPOCH, Readings, from_us, to_us
+from .pg import storable
 from .rules import UNIT_CONVERSIONS, normalise
 
 METRIC = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 MAX_PAYLOAD_KEPT = 20_000
-CACHE_TTL_S = 30.0
 
 
 @dataclass
@@ -74,97 +74,22 @@ class Result:
         self.alarms_raised += other.alarms_raised
 
 
-@dataclass(frozen=True)
-class DeviceInfo:
-    id: int
-    code: str
-    kind: str
-    secret_hash: str
-    is_active: bool
-
-
-class _DeviceCache:
-    """code → DeviceInfo for a short while, so a message costs no query to authenticate."""
-
-    def __init__(self):
-        self.items: dict[str, tuple[float, DeviceInfo | None]] = {}
-
-    def get_many(self, codes) -> dict[str, DeviceInfo | None]:
-        now = time.monotonic()
-        out, missing = {}, []
-        for code in codes:
-            hit = self.items.get(code)
-            if hit and now - hit[0] < CACHE_TTL_S:
-                out[code] = hit[1]
-            else:
-                missing.append(code)
-        if missing:
-            found = {row[1]: DeviceInfo(*row) for row in _device_rows(missing)}
-            for code in missing:
-                info = found.get(code)
-                self.items[code] = (now, info)
-                out[code] = info
-        return out
-
-
-def _device_rows(codes):
-    """(id, code, kind, secret_hash, is_active) of the devices with these codes, as plain SQL: an ORM `code__in` of
-    a few thousand codes (what a cold cache asks for) cost more to build than to run."""
-    from .models import Device
-
-    codes = [c for c in codes if storable(c) == c]   # a NUL or a lone surrogate: no such code can exist
-    table = Device._meta.db_table
-    sql = f"SELECT id, code, kind, secret_hash, is_active FROM {table} WHERE code "
-    with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            cur.execute(sql + "= ANY(%s::varchar[])", ["{" + ",".join(_array_text(c) for c in codes) + "}"])
-            return [(*row[:4], bool(row[4])) for row in cur.fetchall()]
-        rows = []
-        for k in range(0, len(codes), 500):
-            chunk = codes[k:k + 500]
-            cur.execute(sql + f"IN ({', '.join(['%s'] * len(chunk))})", chunk)
-            rows.extend((*row[:4], bool(row[4])) for row in cur.fetchall())
-        return rows
-
-
-def _array_text(value: str) -> str:
-    """One element of a PostgreSQL array literal, quoted (a device code may hold any character)."""
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-devices = _DeviceCache()
-
-
-def reset_caches():
-    """Forget cached devices and rules (tests; a rotated secret takes effect at once)."""
-    from . import evaluation
-    devices.items.clear()
-    _verified.clear()
-    _last_seen_written.clear()
-    evaluation.reset_cache()
-
-
 def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
-# secret hash → the secret last found to match it: a device's next message is checked with one comparison instead
-# of a SHA-256 (a rotated secret has a new hash, so the old entry is never consulted again).
-_verified: dict[str, bytes] = {}
-
-
-def secret_ok(info: DeviceInfo, secret) -> bool:
+def secret_ok(info: caches.DeviceInfo, secret) -> bool:
     if not isinstance(secret, str):
         return False
     raw = secret.encode("utf-8", errors="surrogatepass")
-    known = _verified.get(info.secret_hash)
+    known = caches.verified.get(info.secret_hash)
     if known is not None and hmac.compare_digest(known, raw):
         return True
     if not hmac.compare_digest(info.secret_hash, hash_secret(secret)):
         return False
-    if len(_verified) >= 100_000:
-        _verified.clear()
-    _verified[info.secret_hash] = raw
+    if len(caches.verified) >= 100_000:
+        caches.verified.clear()
+    caches.verified[info.secret_hash] = raw
     return True
 
 
@@ -173,17 +98,17 @@ def parse_ts(value, received: datetime) -> datetime:
     if value is None:
         return received
     if isinstance(value, bool):
-        raise ValueError("ts 不能是布尔值")
+        raise ValueError(_("ts 不能是布尔值"))
     if isinstance(value, int):
         return EPOCH + timedelta(milliseconds=value)     # exact, as the fast path computes it
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise ValueError("ts 不是有限数")
+            raise ValueError(_("ts 不是有限数"))
         return datetime.fromtimestamp(value / 1000.0, tz=UTC)
     if isinstance(value, str):
         dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
         return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
-    raise ValueError("ts 须为 ISO 8601 字符串或毫秒时间戳")
+    raise ValueError(_("ts 须为 ISO 8601 字符串或毫秒时间戳"))
 
 
 _SECRET_IN_TEXT = re.compile(r'("secret"\s*:\s*)"(?:[^"\\]|\\.)*"')
@@ -199,20 +124,14 @@ def _text(payload) -> str:
     return storable(_SECRET_IN_TEXT.sub(r'\1"***"', payload))[:limit]
 
 
-def storable(text: str) -> str:
-    """Text any database column takes: a NUL (which PostgreSQL refuses) spelled out, a lone surrogate (which is no
-    UTF-8) replaced — so the dead letter of a garbled message is written, and the rest of its batch with it."""
-    return text.encode("utf-8", errors="replace").decode("utf-8").replace("\x00", "\\u0000")
-
-
 def _readings(doc: dict):
     if "readings" in doc:
         items = doc["readings"]
         if not isinstance(items, list) or not items:
-            raise ValueError("readings 须为非空数组")
+            raise ValueError(_("readings 须为非空数组"))
         return items
     if "m" not in doc:
-        raise ValueError("缺少 m（指标）或 readings（批量读数）")
+        raise ValueError(_("缺少 m（指标）或 readings（批量读数）"))
     return [doc]
 
 
@@ -255,18 +174,13 @@ def _fast_doc(payload):
     return doc
 
 
-# Metric name as sent → (name stored, unit factor or None), for the names already checked against METRIC: a regex
-# per reading (in msgspec or here) was a fifth of the decoding time; a device fleet sends a handful of names.
-_metric_names: dict[str, tuple[str, float | None]] = {}
-
-
 def _check_metric(name):
     if not METRIC.match(name):
         return None
-    if len(_metric_names) >= 10_000:  # junk names cannot grow it without bound
-        _metric_names.clear()
+    if len(caches.metric_names) >= 10_000:  # junk names cannot grow it without bound
+        caches.metric_names.clear()
     conv = UNIT_CONVERSIONS.get(name)
-    spec = _metric_names[name] = conv if conv else (name, None)
+    spec = caches.metric_names[name] = conv if conv else (name, None)
     return spec
 
 
@@ -306,7 +220,7 @@ class _FastColumns:
         order = list(dict.fromkeys(self.names))           # the distinct names as sent, in first-seen order
         code_of = {name: k for k, name in enumerate(order)}
         sent = np.fromiter(map(code_of.__getitem__, self.names), np.int32, n)
-        specs = [_metric_names.get(name) or _check_metric(name) for name in order]
+        specs = [caches.metric_names.get(name) or _check_metric(name) for name in order]
         stored = list(dict.fromkeys(spec[0] for spec in specs if spec))
         stored_code = np.array([stored.index(spec[0]) if spec else -1 for spec in specs], np.int32)
         metric = stored_code[sent]
@@ -362,7 +276,7 @@ def ingest(messages: list[Message], *, received_at: datetime | None = None) -> R
         try:
             doc = msg.payload if isinstance(msg.payload, dict) else json.loads(msg.payload)
             if not isinstance(doc, dict):
-                raise ValueError("报文须为 JSON 对象")
+                raise ValueError(_("报文须为 JSON 对象"))
             if not msg.device_code and isinstance(doc.get("device"), str):
                 msg.device_code = doc["device"]
             items = _readings(doc)
@@ -371,7 +285,7 @@ def ingest(messages: list[Message], *, received_at: datetime | None = None) -> R
             continue
         docs.append((i, msg, doc, items))
 
-    infos = devices.get_many({msg.device_code for _, msg, _, _ in docs})
+    infos = caches.devices.get_many({msg.device_code for _, msg, _, _ in docs})
     fast_columns = _FastColumns()
     careful = []     # (device_id, metric as stored, ts datetime, value) of the messages checked one by one
     kinds = {}
@@ -380,18 +294,18 @@ def ingest(messages: list[Message], *, received_at: datetime | None = None) -> R
         for item in items:
             try:
                 if not isinstance(item, dict) or not isinstance(item.get("m"), dict) or not item["m"]:
-                    raise ValueError("读数须为对象，且含非空的 m")
+                    raise ValueError(_("读数须为对象，且含非空的 m"))
                 ts = parse_ts(item.get("ts"), received)
                 if ts < oldest or ts > newest:
-                    reject(i, msg, DeadLetterReason.OUT_OF_RANGE, f"时间戳 {ts.isoformat()} 不在可接收范围",
-                           payload=item, whole=False)
+                    reject(i, msg, DeadLetterReason.OUT_OF_RANGE,
+                           _("时间戳 %(ts)s 不在可接收范围") % {"ts": ts.isoformat()}, payload=item, whole=False)
                     continue
                 good = []
                 for metric, value in item["m"].items():
                     if not METRIC.match(str(metric)):
-                        raise ValueError(f"指标名 {metric!r} 无效")
+                        raise ValueError(_("指标名 %(metric)s 无效") % {"metric": repr(metric)})
                     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-                        raise ValueError(f"指标 {metric} 的值须为有限数")
+                        raise ValueError(_("指标 %(metric)s 的值须为有限数") % {"metric": metric})
                     name, val = normalise(metric, float(value))
                     good.append((device_id, name, ts, val))
             except (ValueError, TypeError, OverflowError) as exc:
@@ -402,14 +316,14 @@ def ingest(messages: list[Message], *, received_at: datetime | None = None) -> R
     for i, msg, doc, items in docs:
         info = infos.get(msg.device_code)
         if info is None:
-            reject(i, msg, DeadLetterReason.UNKNOWN_DEVICE, f"设备 {msg.device_code!r} 未登记")
+            reject(i, msg, DeadLetterReason.UNKNOWN_DEVICE, _("设备 %(code)s 未登记") % {"code": repr(msg.device_code)})
             continue
         fast = items is None
         if not secret_ok(info, msg.secret if msg.secret is not None else (doc.secret if fast else doc.get("secret"))):
-            reject(i, msg, DeadLetterReason.BAD_SECRET, "设备编码与密钥不符")
+            reject(i, msg, DeadLetterReason.BAD_SECRET, _("设备编码与密钥不符"))
             continue
         if not info.is_active:
-            reject(i, msg, DeadLetterReason.INACTIVE_DEVICE, "设备已停用")
+            reject(i, msg, DeadLetterReason.INACTIVE_DEVICE, _("设备已停用"))
             continue
         kinds[info.id] = info.kind
         if fast:
@@ -445,52 +359,8 @@ def write_readings(readings: Readings) -> Readings:
     INSERT … ON CONFLICT DO NOTHING RETURNING when a key is already there. SQLite: the keys already there are read,
     the rest go in with executemany INSERT OR IGNORE."""
     if connection.vendor == "postgresql":
-        return _write_pg(readings)
+        return pg.write_readings(readings)
     return _write_sqlite(readings)
-
-
-def _write_pg(readings):
-    """The common case — no reading of the batch is stored yet — costs one COPY of bytes built from the columns, into
-    the day's partition when the batch is within one (no routing), inside a savepoint. If a key is already there (a
-    redelivered message) or twice in the batch, the savepoint is rolled back and the batch goes the careful way."""
-    from psycopg import errors
-
-    first = partitions.bounds(from_us(readings.ts.min()).date())[0]
-    same = first == partitions.bounds(from_us(readings.ts.max()).date())[0]
-    target = partitions.partition_name(first) if same else partitions.PARENT
-    try:
-        with transaction.atomic(), connection.cursor() as cur:
-            with cur.cursor.copy(f"COPY {target} (device_id, metric, ts, value) FROM STDIN (FORMAT BINARY)") as cp:
-                for chunk in readings.copy_chunks():
-                    cp.write(chunk)
-        return readings
-    except (errors.UniqueViolation, IntegrityError):  # psycopg's own error: the COPY bypasses Django's cursor
-        pass
-    return _write_pg_staged(readings)
-
-
-def _write_pg_staged(readings):
-    names = readings.names
-    keys = list(zip(readings.device.tolist(), [names[m] for m in readings.metric.tolist()], readings.ts.tolist(),
-                    strict=True))
-    first = {}
-    for k, key in enumerate(keys):
-        first.setdefault(key, k)
-    unique = readings.take(np.fromiter(first.values(), np.int64, len(first)))
-    with connection.cursor() as cur:
-        cur.execute("CREATE TEMP TABLE IF NOT EXISTS monitoring_reading_stage "
-                    "(device_id bigint, metric varchar(32), ts timestamptz, value double precision) "
-                    "ON COMMIT DELETE ROWS")
-        cur.execute("TRUNCATE monitoring_reading_stage")
-        with cur.cursor.copy("COPY monitoring_reading_stage (device_id, metric, ts, value) FROM STDIN (FORMAT BINARY)") as cp:
-            for chunk in unique.copy_chunks():
-                cp.write(chunk)
-        cur.execute("INSERT INTO monitoring_reading (device_id, metric, ts, value) "
-                    "SELECT device_id, metric, ts, value FROM monitoring_reading_stage "
-                    "ON CONFLICT DO NOTHING "
-                    "RETURNING device_id, metric, (EXTRACT(EPOCH FROM ts - 'epoch'::timestamptz) * 1000000)::bigint")
-        fresh = sorted(first[(d, m, int(t))] for d, m, t in cur.fetchall())
-    return readings.take(np.array(fresh, np.int64))
 
 
 def _write_sqlite(readings):
@@ -521,33 +391,21 @@ def _write_sqlite(readings):
 # committed), so a device reporting every second costs one UPDATE every 10 s, not ten. Silence needs 3 intervals,
 # far more than this, before a device goes offline, so an offline device is always written (and back online) at once.
 LAST_SEEN_RESOLUTION_US = 10_000_000
-_last_seen_written: dict[int, int] = {}   # device id → last seen written (µs since the epoch)
 
 
 def touch_devices(newest: dict[int, int]):
     """Last seen = the newest reading's time (`newest`: device_id → newest ts of the batch in µs; late data never
     moves it back); an offline device is online again."""
     for device_id, ts in list(newest.items()):
-        written = _last_seen_written.get(device_id)
+        written = caches.last_seen_written.get(device_id)
         if written is not None and written <= ts < written + LAST_SEEN_RESOLUTION_US:
             del newest[device_id]
     if not newest:
         return
-    transaction.on_commit(lambda: _last_seen_written.update(newest))
+    transaction.on_commit(lambda: caches.last_seen_written.update(newest))
     now = clock.now()
     if connection.vendor == "postgresql":
-        # One statement for the whole batch (an UPDATE per device was most of a batch's database time); the times
-        # go as integer microseconds, exact.
-        ids, stamps = zip(*sorted(newest.items()), strict=True)
-        with pg_cursor() as cur:
-            cur.execute(
-                "UPDATE monitoring_device d SET last_seen_at = u.ts, "
-                "state_changed_at = CASE WHEN d.state = %s THEN %s ELSE d.state_changed_at END, "
-                "state = CASE WHEN d.state = %s THEN %s ELSE d.state END "
-                "FROM (SELECT id, 'epoch'::timestamptz + e * interval '1 microsecond' AS ts "
-                "FROM unnest(%s::bigint[], %s::bigint[]) AS x(id, e)) AS u "
-                "WHERE d.id = u.id AND (d.last_seen_at IS NULL OR d.last_seen_at < u.ts)",
-                [DeviceState.OFFLINE, now, DeviceState.OFFLINE, DeviceState.ONLINE, pg_array(ids), pg_array(stamps)])
+        pg.set_last_seen(newest, now)
         return
     with connection.cursor() as cur:
         cur.executemany(
@@ -557,21 +415,6 @@ def touch_devices(newest: dict[int, int]):
             "WHERE id = %s AND (last_seen_at IS NULL OR last_seen_at < %s)",
             [(_db_ts(from_us(ts)), DeviceState.OFFLINE, _db_ts(now), DeviceState.OFFLINE, DeviceState.ONLINE, pk,
               _db_ts(from_us(ts))) for pk, ts in sorted(newest.items())])
-
-
-def pg_cursor():
-    """A server-side-binding psycopg cursor on Django's connection: Django's client-side binding would spell every
-    element of a large array parameter into the SQL text, which costs more than the statement itself."""
-    import psycopg
-
-    connection.ensure_connection()
-    return psycopg.Cursor(connection.connection)
-
-
-def pg_array(values) -> str:
-    """A PostgreSQL array literal of numbers or [a-z0-9_] names (what ingest has validated): one C-speed join,
-    where psycopg would adapt a list element by element in Python."""
-    return "{" + ",".join(map(str, values)) + "}"
 
 
 def _db_ts(dt):

@@ -47,7 +47,7 @@ def add(readings) -> None:
 
 
 def _upsert_pg(table, cols):
-    from .ingest import pg_array, pg_cursor
+    from .pg import pg_array, pg_cursor
 
     with pg_cursor() as cur:
         cur.execute(

@@ -80,7 +80,7 @@ def rotate_secret(device: Device, *, by) -> str:
 
 
 def _forget_cached_devices():
-    from .ingest import reset_caches
+    from .caches import reset_caches
 
     reset_caches()
 

@@ -21,7 +21,7 @@ from gasguard.audit.models import AuditRecord
 from gasguard.cylinders.models import Cylinder
 from gasguard.cylinders.tests import helpers as cyl
 from gasguard.hazards.models import Hazard
-from gasguard.monitoring import ingest
+from gasguard.monitoring import caches
 from gasguard.monitoring.models import Reading
 from gasguard.monitoring.tests.helpers import base_time, make_device, reading, send
 
@@ -41,7 +41,7 @@ def make_data():
     gas = cyl.gas_company("备份燃气有限公司", testing.STREET_A)
     for _ in range(3):
         cyl.fill(gas, cyl.cylinder(gas))
-    ingest.reset_caches()
+    caches.reset_caches()
     device = make_device()
     t0 = base_time()
     send(device, *[reading(t0.replace(second=s), ch4_lel=1.0 + s) for s in range(20)])

@@ -1,7 +1,5 @@
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from gasguard.notifications.models import Notification
 from gasguard.org.models import Department, User
 from gasguard.sites.models import Site
 
@@ -103,25 +101,4 @@ class DeadLetterSerializer(serializers.ModelSerializer):
         model = DeadLetter
         fields = ["id", "received_at", "source", "topic", "device_code", "reason", "reason_display", "detail",
                   "payload"]
-        read_only_fields = fields
-
-
-class NotificationSerializer(serializers.ModelSerializer):
-    """An outbox row; `alarm` and `alarm_number` name its subject when that is an alarm."""
-
-    alarm = serializers.SerializerMethodField()
-    alarm_number = serializers.SerializerMethodField()
-
-    @extend_schema_field(serializers.IntegerField(allow_null=True))
-    def get_alarm(self, obj):
-        return obj.subject.pk if isinstance(obj.subject, Alarm) else None
-
-    @extend_schema_field(serializers.CharField(allow_null=True))
-    def get_alarm_number(self, obj):
-        return obj.subject.number if isinstance(obj.subject, Alarm) else None
-
-    class Meta:
-        model = Notification
-        fields = ["id", "event", "alarm", "alarm_number", "channel", "target", "payload", "created_at", "sent_at",
-                  "attempts", "error", "failed", "dwell_ms"]
         read_only_fields = fields

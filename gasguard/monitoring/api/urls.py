@@ -9,7 +9,6 @@ router.register("devices", views.DeviceViewSet, basename="device")
 router.register("alarms", views.AlarmViewSet, basename="alarm")
 router.register("alarm-rules", views.AlarmRuleViewSet)
 router.register("dead-letters", views.DeadLetterViewSet)
-router.register("notifications", views.NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("readings/", views.ReadingsView.as_view(), name="readings"),

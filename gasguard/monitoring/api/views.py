@@ -2,7 +2,6 @@
 alarms in their scope and move alarms through their life; the office reads dead letters and edits rules."""
 from datetime import timedelta
 
-import django_filters
 from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -15,7 +14,6 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from gasguard.notifications.models import Notification
 from gasguard.org.permissions import IsOffice, ReadOnlyOrOffice
 from gasguard.utilities import clock
 
@@ -258,26 +256,3 @@ class DeadLetterViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.DeadLetterSerializer
     permission_classes = [permissions.IsAuthenticated, IsOffice]
     filterset_fields = ["reason", "device_code", "source"]
-
-
-class NotificationFilter(django_filters.FilterSet):
-    # `alarm` is the outbox row's subject when that is an alarm (Alarm.notifications' query name).
-    alarm = django_filters.NumberFilter(field_name="alarm")
-
-    class Meta:
-        model = Notification
-        fields = ["event", "channel"]
-
-
-class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
-    """The user's in-app notifications (the office sees the whole outbox)."""
-
-    serializer_class = s.NotificationSerializer
-    filterset_class = NotificationFilter
-
-    def get_queryset(self):
-        qs = Notification.objects.prefetch_related("subject")
-        if getattr(self, "swagger_fake_view", False):
-            return qs.none()
-        return qs.visible_to(self.request.user)
-

@@ -7,16 +7,16 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
-from gasguard.monitoring import ingest
+from gasguard.monitoring import caches
 from gasguard.monitoring.mqtt import broker_address
 
 
 @pytest.fixture(autouse=True)
 def _fresh_caches():
-    ingest.reset_caches()
+    caches.reset_caches()
     cache.clear()  # the HTTP endpoint's throttles count per address in Django's cache
     yield
-    ingest.reset_caches()
+    caches.reset_caches()
     cache.clear()
 
 

@@ -118,7 +118,7 @@ def test_a_message_that_breaks_the_code_is_kept_and_the_rest_stored(monkeypatch,
 
 @pytest.mark.django_db
 def test_device_codes_with_quotes_backslashes_or_nul_are_looked_up_safely():
-    from gasguard.monitoring.ingest import devices, reset_caches
+    from gasguard.monitoring.caches import devices, reset_caches
 
     odd = make_device(code='T"ODD\\1,{x}')
     reset_caches()

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from gasguard.audit.models import AuditRecord
-from gasguard.monitoring import ingest
+from gasguard.monitoring import caches
 from gasguard.monitoring.models import Alarm, Device, RuleState
 from gasguard.notifications.models import Notification
 
@@ -20,7 +20,7 @@ def test_held_methane_raises_one_alarm_not_one_per_reading():
     # 0–50 s: over the limit but not yet for 60 s — no alarm.
     send(device, *[reading(t0 + timedelta(seconds=s), ch4_vol=2.0) for s in range(0, 60, 10)])
     assert not Alarm.objects.exists()
-    ingest.reset_caches()  # a restart of the ingester: the breach's start is in the database
+    caches.reset_caches()  # a restart of the ingester: the breach's start is in the database
     assert RuleState.objects.get(device=device, rule__code="ch4_level1").breach_started_at == t0
     result = send(device, *[reading(t0 + timedelta(seconds=s), ch4_vol=2.0) for s in range(60, 180, 10)])
     assert result.alarms_raised == 1

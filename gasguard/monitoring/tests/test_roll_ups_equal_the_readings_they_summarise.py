@@ -8,8 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from gasguard.monitoring.caches import reset_caches
 from gasguard.monitoring.columns import Readings, from_us, to_us
-from gasguard.monitoring.ingest import ingest, reset_caches
+from gasguard.monitoring.ingest import ingest
 from gasguard.monitoring.models import Device, Reading, ReadingHour, ReadingMinute
 from gasguard.monitoring.rollups import rebuild
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from gasguard.monitoring import ingest
+from gasguard.monitoring import caches
 from gasguard.monitoring.models import Alarm
 from gasguard.monitoring.tests.helpers import make_device, reading, send
 
@@ -17,9 +17,9 @@ from .helpers import find_markers, log_in
 @pytest.fixture(autouse=True)
 def _fresh_ingest_caches():
     """The ingest service caches devices and rules for a few seconds; each test's database is new."""
-    ingest.reset_caches()
+    caches.reset_caches()
     yield
-    ingest.reset_caches()
+    caches.reset_caches()
 
 
 def test_a_new_alarm_appears_live_and_is_acknowledged(page, page_errors, cast, shot):

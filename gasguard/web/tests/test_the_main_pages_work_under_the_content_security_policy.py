@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from gasguard import testing
-from gasguard.monitoring import ingest
+from gasguard.monitoring import caches
 from gasguard.monitoring.tests.helpers import make_device, reading, send
 from gasguard.org.models import User
 
@@ -22,9 +22,9 @@ document.addEventListener("securitypolicyviolation",
 
 @pytest.fixture(autouse=True)
 def _fresh_ingest_caches():
-    ingest.reset_caches()
+    caches.reset_caches()
     yield
-    ingest.reset_caches()
+    caches.reset_caches()
 
 
 def visit(page, path):

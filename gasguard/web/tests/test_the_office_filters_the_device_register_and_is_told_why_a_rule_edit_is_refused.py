@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from gasguard.monitoring import ingest
+from gasguard.monitoring import caches, ingest
 from gasguard.monitoring.ingest import Message
 from gasguard.monitoring.models import AlarmRule, Device
 from gasguard.monitoring.tests.helpers import make_device, reading, send
@@ -20,9 +20,9 @@ from .helpers import log_in
 
 @pytest.fixture(autouse=True)
 def _fresh_ingest_caches():
-    ingest.reset_caches()
+    caches.reset_caches()
     yield
-    ingest.reset_caches()
+    caches.reset_caches()
 
 
 def _devices(cast):
