@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "gasguard.jobs",
     "gasguard.reports",
+    "gasguard.demo",
     "axes",
 ]
 

@@ -7,8 +7,8 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
+from gasguard.org.logins import lockout_message
 from gasguard.utilities.tokens import expires_at, seconds_left
-from gasguard.web.accounts import lockout_message
 
 
 class ObtainToken(ObtainAuthToken):

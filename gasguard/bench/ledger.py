@@ -226,8 +226,8 @@ class Generator:
 
         from gasguard.catalog.models import CheckItem
         from gasguard.catalog.services import unit_for_territory
+        from gasguard.demo.district import CAMPAIGN_START, TOWNS, UNIT_WEIGHTS
         from gasguard.org.choices import Level
-        from gasguard.org.demo import CAMPAIGN_START, TOWNS, UNIT_WEIGHTS
         from gasguard.org.models import Department, Jurisdiction
 
         self.tz = timezone.get_default_timezone()
@@ -283,8 +283,8 @@ class Generator:
         self.all_items = _weighted([(i, 0.12 if i.severity == "major" else 1.0) for i in items])
 
     def create_accounts(self):
+        from gasguard.demo.district import GIVEN_NAMES, SURNAMES
         from gasguard.org.choices import EnterpriseKind, Role
-        from gasguard.org.demo import GIVEN_NAMES, SURNAMES
         from gasguard.org.models import Enterprise, User
         from gasguard.utilities.credit_code import make_credit_code
 
@@ -329,7 +329,7 @@ class Generator:
 
     # -- sites -------------------------------------------------------------------------------------------------
     def sites(self, first_id: int):
-        from gasguard.org.demo import CUISINES, ROADS, SITE_COUNTS, WORDS
+        from gasguard.demo.district import CUISINES, ROADS, SITE_COUNTS, WORDS
         from gasguard.sites.choices import Fuel, SiteType
 
         rng = self.rng

@@ -4,6 +4,8 @@ import re
 from datetime import date
 from pathlib import Path
 
+from gasguard.org.models import Jurisdiction
+
 PLAN = Path(__file__).parent / "data" / "work-plan.zh.txt"
 NAME = "滨海新区城镇燃气安全专项整治"
 STARTS_ON = date(2023, 8, 31)
@@ -38,9 +40,7 @@ def ensure_default_campaign(campaign_model=None, phase_model=None, jurisdiction_
     """The default campaign, created with its phases on first use (idempotent). Takes the models so that a data
     migration can pass its historical ones."""
     if campaign_model is None:
-        from gasguard.org.models import Jurisdiction
-
-        from .models import Campaign, Phase
+        from .models import Campaign, Phase  # a cycle: campaign.models imports this module
         campaign_model, phase_model, jurisdiction_model = Campaign, Phase, Jurisdiction
     campaign = campaign_model.objects.filter(is_default=True).first()
     if campaign is None:

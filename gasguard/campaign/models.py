@@ -4,13 +4,15 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gasguard.org.choices import Role
 from gasguard.org.models import Department, Jurisdiction
 from gasguard.utilities import clock
+
+from .defaults import ensure_default_campaign
 
 
 def default_campaign_id():
     """Tasks loaded without a campaign (the plan's 44, on install) belong to the default campaign."""
-    from .defaults import ensure_default_campaign
     return ensure_default_campaign().pk
 
 
@@ -46,8 +48,6 @@ class SupervisionOrderQuerySet(models.QuerySet):
         """The orders a user may see, on the pages and the API alike: the office all; a member department those
         addressed to it; a jurisdiction those addressed within its area (DESIGN: everything located in its area:
         a street its own, the district level every zone's and street's); anyone else none."""
-        from gasguard.org.choices import Role
-
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser or user.role == Role.OFFICE:

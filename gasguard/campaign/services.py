@@ -9,10 +9,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gasguard.audit import services as audit
+from gasguard.hazards import services as hazard_services
+from gasguard.hazards.models import Hazard
 from gasguard.notifications import services as outbox
 from gasguard.notifications.choices import Channel
 from gasguard.utilities import clock
 
+from . import figures
+from .defaults import ensure_default_campaign
+from .figures import ENTERED
 from .models import (
     Admonition,
     Circular,
@@ -25,7 +30,7 @@ from .models import (
     Task,
     TaskProgress,
 )
-from .units import is_office, reporting_units, user_unit
+from .units import Unit, is_office, reporting_units, user_unit
 
 
 @transaction.atomic
@@ -47,6 +52,26 @@ def issue_supervision_order(*, reason, deadline, by=None, department=None, juris
     order.hazards.set(hazards)
     audit.record("supervision.issue", order, actor=by, after=audit.snapshot(order))
     return order
+
+
+def escalate_overdue(*, on: date | None = None, by=None) -> list:
+    """Issue a supervision order (督办单) to the lead unit of every overdue hazard not yet pressed for its current
+    deadline; the hazard's timeline records it. Safe to run twice: an order is keyed on the hazard and its deadline."""
+    on = on or clock.today()
+    orders = []
+    for hazard in Hazard.objects.overdue(on).select_related("lead_unit", "jurisdiction").order_by("id"):
+        with transaction.atomic():
+            key = f"hazard:{hazard.pk}:{hazard.deadline.isoformat()}"
+            order = issue_supervision_order(
+                department=hazard.lead_unit, jurisdiction=hazard.jurisdiction.territorial_unit(),
+                reason=f"隐患 {hazard.number}（{hazard.description[:40]}）已超过整改期限 {hazard.deadline:%Y-%m-%d}，"
+                       f"请督促整治责任人{hazard.responsible_person}立即整改并书面反馈。",
+                deadline=on + timedelta(days=3), hazards=[hazard], by=by, trigger_key=key)
+            if order is None:
+                continue
+            hazard_services.record_escalation(hazard, order, by=by)
+            orders.append(order)
+    return orders
 
 
 @transaction.atomic
@@ -126,7 +151,6 @@ def open_months(campaign, today: date | None = None) -> list[str]:
 
 
 def default_campaign():
-    from .defaults import ensure_default_campaign
     return ensure_default_campaign()
 
 
@@ -150,9 +174,6 @@ def _check_office(user):
 
 def refresh_figures(report: MonthlyReport) -> MonthlyReport:
     """Fill the report with what the platform knows now for its unit and period (only while the unit edits it)."""
-    from . import figures
-    from .units import Unit
-
     start, end = period(report.campaign, report.month)
     report.figures = figures.compute(Unit(report.unit), start, end, campaign_start=report.campaign.starts_on)
     report.figures_at = clock.now()
@@ -181,8 +202,6 @@ def open_report(campaign, unit, month: str, *, by=None) -> MonthlyReport:
 
 
 def _apply(report: MonthlyReport, data: dict):
-    from .figures import ENTERED
-
     for f in NARRATIVE + CONTACTS:
         if f in data:
             setattr(report, f, (data.get(f) or "").strip())
@@ -479,8 +498,6 @@ SLOW_RATE = 80.0  # a unit below this cumulative rectification rate is named
 def slow_units(campaign, month: str, today: date | None = None) -> list[dict]:
     """Units to name in a circular for `month`: late or missing report, rectification rate below SLOW_RATE, overdue
     hazards. Figures come from the ledger at the end of the month's period."""
-    from . import figures
-
     today = today or clock.today()
     due = due_date(campaign, month)
     start, end = period(campaign, month)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,13 +8,11 @@ class CatalogConfig(AppConfig):
     verbose_name = _("检查项目录")
 
     def ready(self):
-        from django.db.models.signals import post_migrate
-
         post_migrate.connect(_load_reference, sender=self)
 
 
-def _load_reference(sender, using="default", **kwargs):
-    """Reference data is part of the install: the units, the territory, the plan's tasks and the check items."""
-    from .loader import load_reference
+def _load_reference(sender, **kwargs):
+    """Reference data is part of the install: the check items (after org's units and campaign's tasks)."""
+    from .loader import load_catalog  # models are importable only once the app registry is ready
 
-    load_reference()
+    load_catalog()

@@ -1,7 +1,7 @@
 """The demo district's cylinders (一瓶一码): the filling enterprises' registers, and the last 90 days of their chain —
 gate checks (refusals included), fillings, real-name sales, deliveries with the safety check at the premises (some
 finding hazards, with their notices), returns — replayed through cylinders.services with the clock set back, in
-time order, like the rest of the demo. Called by gasguard/org/demo.py once the campaign is replayed."""
+time order, like the rest of the demo. Called by gasguard/demo/district.py once the campaign is replayed."""
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 

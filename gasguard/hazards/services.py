@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gasguard.audit import services as audit
+from gasguard.inspections.models import Photo
 from gasguard.org.choices import Role
 from gasguard.org.roles import can_verify
 from gasguard.utilities import clock, uploads
@@ -111,8 +112,6 @@ def _step(hazard: Hazard, before: dict | None, action: Action, by, *, note="", d
 def attach_photo(upload, *, by, **owner):
     """Store an uploaded picture as evidence (re-encoded by us: uploads.image), with its SHA-256 so a swapped file
     can be told. Callers with several check them all first (uploads.images), so a refusal stores none."""
-    from gasguard.inspections.models import Photo
-
     upload = uploads.images([upload], "photos", _("照片"))[0]
     digest = hashlib.sha256()
     for chunk in upload.chunks():
@@ -252,28 +251,13 @@ def reassign(hazard: Hazard, *, by, responsible_person: str, responsible_phone="
     return hazard
 
 
-def escalate_overdue(*, on: date | None = None, by=None) -> list:
-    """Issue a supervision order (督办单) to the lead unit of every overdue hazard not yet pressed for its current
-    deadline. Safe to run twice: an order is keyed on the hazard and its deadline."""
-    from gasguard.campaign.services import issue_supervision_order
-
-    on = on or today()
-    orders = []
-    for hazard in Hazard.objects.overdue(on).select_related("lead_unit", "jurisdiction").order_by("id"):
-        with transaction.atomic():
-            key = f"hazard:{hazard.pk}:{hazard.deadline.isoformat()}"
-            order = issue_supervision_order(
-                department=hazard.lead_unit, jurisdiction=hazard.jurisdiction.territorial_unit(),
-                reason=f"隐患 {hazard.number}（{hazard.description[:40]}）已超过整改期限 {hazard.deadline:%Y-%m-%d}，"
-                       f"请督促整治责任人{hazard.responsible_person}立即整改并书面反馈。",
-                deadline=on + timedelta(days=3), hazards=[hazard], by=by, trigger_key=key)
-            if order is None:
-                continue
-            locked, before = _lock(hazard)
-            _step(locked, before, Action.ESCALATE, by, note=f"逾期，已下发督办单 {order.number}",
-                  from_state=locked.state)
-            orders.append(order)
-    return orders
+@transaction.atomic
+def record_escalation(hazard: Hazard, order, *, by=None) -> HazardEvent:
+    """The hazard's part of overdue escalation (campaign.services.escalate_overdue): the timeline step naming the
+    supervision order issued for it."""
+    locked, before = _lock(hazard)
+    return _step(locked, before, Action.ESCALATE, by, note=f"逾期，已下发督办单 {order.number}",
+                 from_state=locked.state)
 
 
 @transaction.atomic
@@ -281,8 +265,6 @@ def draw_lookback_sample(month: str, *, rate: float | None = None, minimum: int 
                          seed: int | None = None) -> list[LookBack]:
     """Each month, draw a sample of hazards closed before the month began for a re-check (回头看).
     Drawing the same month again returns the sample already drawn."""
-    from django.conf import settings
-
     existing = list(LookBack.objects.filter(month=month).select_related("hazard"))
     if existing:
         return existing

@@ -11,7 +11,7 @@ import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.utils.translation import gettext as _
 from huey.contrib.djhuey import HUEY
 from openpyxl import load_workbook
@@ -22,6 +22,7 @@ from gasguard.utilities import clock, xlsxlimits
 from . import cells
 from .importers import IMPORTERS, ImportFailed, Row, validate_all, write_all
 from .models import FINAL_STATES, ImportJob, JobState
+from .workbook import DATA_SHEET, HELP_SHEET, OPTIONS_SHEET
 
 log = logging.getLogger(__name__)
 
@@ -104,8 +105,6 @@ def read_rows(job, importer) -> tuple[list[Row], list[dict]]:
 
 
 def _rows(wb, importer, max_rows):
-    from .workbook import DATA_SHEET, HELP_SHEET, OPTIONS_SHEET
-
     title = DATA_SHEET[importer.kind]
     ws = (wb[title] if title in wb.sheetnames
           else next((wb[n] for n in wb.sheetnames if n not in (HELP_SHEET, OPTIONS_SHEET)), None))
@@ -183,8 +182,6 @@ def _when_unlocked(fn, attempts=50):
     """Run fn, again after a short wait while SQLite says a table is locked: in its shared-cache mode (the tests'
     in-memory database) a write that meets another connection's read fails at once instead of waiting, and a job
     whose first or last status write failed so would stay "queued" or unfinished for ever."""
-    from django.db import OperationalError
-
     for attempt in range(attempts):
         try:
             return fn()
@@ -212,7 +209,7 @@ def _system_error(exc) -> str:
 
 def start(job: ImportJob) -> None:
     """Hand the job to the worker once the transaction that stored the upload commits."""
-    from .tasks import run_import
+    from .tasks import run_import  # a cycle: imports.tasks wraps this module's run_queued
 
     transaction.on_commit(lambda: run_import(job.pk))
 

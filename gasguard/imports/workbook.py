@@ -8,6 +8,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from gasguard.catalog.models import CheckItem
 from gasguard.org.choices import Level
 from gasguard.org.models import Department, Jurisdiction
 from gasguard.utilities import spreadsheet
@@ -115,7 +116,6 @@ def _build(kind: str) -> bytes:
         r = _sheet_table(help_ws, r, "成员单位表（牵头单位列可填写名称或其他写法）", ["", "名称", "其他写法"], [
             ["", d.name, "、".join(d.aliases)] for d in Department.objects.order_by("id")])
     if "item" in keys:
-        from gasguard.catalog.models import CheckItem
         _sheet_table(help_ws, r, "检查项目录（检查项编码列）", ["", "编码", "隐患等级", "检查内容"], [
             ["", i.code, i.get_severity_display(), i.text] for i in CheckItem.objects.filter(is_active=True)])
     out = io.BytesIO()

@@ -1,25 +1,31 @@
 """What runs when, as plain functions (each safe to run twice), so the worker, `gasguard run_jobs` and the tests
 call the same code."""
-from datetime import date
+from contextlib import nullcontext
+from datetime import date, datetime, time
 
+from django.utils import timezone
+
+from gasguard.audit.services import anchor
+from gasguard.campaign.services import escalate_overdue as escalate
+from gasguard.campaign.services import report_jobs
+from gasguard.cylinders.signals import queue_reminders, send_reminders
+from gasguard.hazards.services import draw_lookback_sample
+from gasguard.reports.services import scheduled_run
 from gasguard.utilities import clock
 
 
 def report_reminders(today: date | None = None) -> dict:
     """Daily: remind units 3 days and 1 day before the due date; mark and tell the late ones."""
-    from gasguard.campaign.services import report_jobs
     return report_jobs(today)
 
 
 def escalate_overdue(today: date | None = None) -> dict:
     """Daily: a supervision order for each overdue hazard (keyed on hazard and deadline)."""
-    from gasguard.hazards.services import escalate_overdue as escalate
     return {"orders": len(escalate(on=today))}
 
 
 def draw_lookback(today: date | None = None) -> dict:
     """Monthly: this month's look-back sample (a month drawn again returns the same sample)."""
-    from gasguard.hazards.services import draw_lookback_sample
     today = today or clock.today()
     month = f"{today.year:04d}-{today.month:02d}"
     return {"month": month, "sampled": len(draw_lookback_sample(month))}
@@ -27,7 +33,6 @@ def draw_lookback(today: date | None = None) -> dict:
 
 def district_report(today: date | None = None) -> dict:
     """Monthly, after the units' deadline: the district report of the month just ended, kept as a report run."""
-    from gasguard.reports.services import scheduled_run
     today = today or clock.today()
     first = today.replace(day=1)
     month = f"{(first.year if first.month > 1 else first.year - 1):04d}-{(first.month - 2) % 12 + 1:02d}"
@@ -37,12 +42,6 @@ def district_report(today: date | None = None) -> dict:
 
 def cylinder_reminders(today: date | None = None) -> dict:
     """Daily: periodic inspections and service lives coming due, each reminder queued and sent once."""
-    from contextlib import nullcontext
-    from datetime import datetime, time
-
-    from django.utils import timezone
-
-    from gasguard.cylinders.signals import queue_reminders, send_reminders
     # A catch-up run for another day sees that day (the services read the platform clock).
     at = clock.frozen(timezone.make_aware(datetime.combine(today, time(8, 20)))) if today else nullcontext()
     with at:
@@ -52,7 +51,6 @@ def cylinder_reminders(today: date | None = None) -> dict:
 
 def audit_anchor(today: date | None = None) -> dict:
     """Daily: the audit chain's head appended to the anchor file (nothing when it has not moved)."""
-    from gasguard.audit.services import anchor
     entry = anchor()
     return {"anchored": entry["id"] if entry else None}
 

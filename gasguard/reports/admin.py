@@ -3,7 +3,10 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from gasguard.utilities import uploads
+
 from .models import ReportRun, ReportTemplate
+from .word import check_template
 
 
 class ReportTemplateForm(forms.ModelForm):
@@ -12,10 +15,6 @@ class ReportTemplateForm(forms.ModelForm):
         fields = ["name", "file", "active"]
 
     def clean_file(self):
-        from gasguard.utilities import uploads
-
-        from .word import check_template
-
         upload = self.cleaned_data["file"]
         if hasattr(upload, "content_type"):  # a new upload: a template that cannot be filled is refused
             try:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gasguard.campaign.figures import open_at
+from gasguard.campaign.models import SupervisionOrder, Task, TaskProgress
 from gasguard.catalog.choices import Severity
 from gasguard.hazards.choices import LookBackResult
 from gasguard.hazards.models import Hazard, LookBack
@@ -121,8 +122,6 @@ def task_rows(month: str, *, p: Period | None = None, unit_figures: dict | None 
     """Progress by task: each of the plan's tasks with its lead and co-units and the ledger figures of its lead
     units (a hazard counts for every task its lead unit leads). The one place task progress is read from, so the
     units' own progress records can join here."""
-    from gasguard.campaign.models import Task
-
     p = p or period(month)
     if unit_figures is None:
         unit_figures = {}
@@ -148,8 +147,6 @@ def task_rows(month: str, *, p: Period | None = None, unit_figures: dict | None 
 
 def _progress_by_task(month: str) -> dict:
     """The units' own progress records of the month: the latest entry of each unit per task."""
-    from gasguard.campaign.models import TaskProgress
-
     latest: dict = {}
     qs = (TaskProgress.objects.filter(month=month).select_related("department", "jurisdiction")
           .order_by("recorded_at", "id"))
@@ -208,8 +205,6 @@ def _lookbacks(p: Period) -> dict:
 def _enforcement(p: Period) -> dict:
     """What the platform holds of enforcement: supervision orders (督办). Cases and penalties are not recorded here
     yet, so the report says so rather than showing numbers it does not have."""
-    from gasguard.campaign.models import SupervisionOrder
-
     orders = SupervisionOrder.objects.all()
     issued = orders.filter(issued_at__gte=p.start_at, issued_at__lt=p.end_at)
     return {

@@ -10,6 +10,16 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from .excel import SHEETS
 
 SOFFICE_TIMEOUT = 300
 WIDE = {"title", "lead_units", "co_units", "description", "site", "responsible", "unit", "name"}
@@ -51,10 +61,6 @@ def from_docx(docx: bytes) -> tuple[bytes, str]:
 
 @lru_cache(maxsize=1)
 def _font() -> str:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.pdfbase.ttfonts import TTFont
-
     try:
         out = subprocess.run(["fc-list", ":lang=zh:fontformat=TrueType", "file"], capture_output=True, text=True,
                              timeout=10).stdout
@@ -72,14 +78,6 @@ def _font() -> str:
 
 def draw(ctx: dict) -> tuple[bytes, str]:
     """The report's text and tables drawn with reportlab (no charts): the fallback without LibreOffice."""
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-
-    from .excel import SHEETS
-
     font = _font()
     title = ParagraphStyle("t", fontName=font, fontSize=18, leading=26, alignment=1)
     h1 = ParagraphStyle("h", fontName=font, fontSize=13, leading=20, spaceBefore=8)

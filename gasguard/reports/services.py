@@ -71,7 +71,7 @@ def write(report: Report, out_dir) -> dict[str, Path]:
 def request_run(month: str, *, by) -> ReportRun:
     """Queue a report for the office: the job worker produces it (`tasks.run_report`, enqueued once the run's row
     commits). Returns the run as queued."""
-    from .tasks import run_report
+    from .tasks import run_report  # a cycle: reports.tasks wraps this module's run_queued
 
     p = period(month)  # a bad month is refused here, before anything is stored
     with transaction.atomic():

@@ -8,6 +8,8 @@ from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
+from .figures import sample_context
+
 DEFAULT_TEMPLATE = Path(__file__).parent / "word_templates" / "district-report.docx"
 
 
@@ -45,8 +47,6 @@ def render(context: dict, charts: dict[str, bytes], template=None) -> bytes:
 
 def check_template(upload):
     """Refuse a template that is not a .docx or whose tags cannot be filled (tried with an empty month)."""
-    from .figures import sample_context
-
     name = getattr(upload, "name", "") or ""
     if not name.lower().endswith(".docx"):
         raise ValidationError(_("月报模板须为 Word 文档（.docx）；.doc 请先在 Word 中另存为 .docx"))

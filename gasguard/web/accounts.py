@@ -1,5 +1,5 @@
-"""Logins: the lockout answer of django-axes (settings: LOGIN_FAILURE_LIMIT, LOGIN_COOLOFF_MINUTES) and the client's
-address behind a proxy (TRUSTED_PROXY_COUNT)."""
+"""Logins: the lockout page of django-axes (its message in gasguard.org.logins) and the client's address behind a
+proxy (TRUSTED_PROXY_COUNT)."""
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -8,11 +8,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-
-def lockout_message() -> str:
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return _("登录失败次数过多：该账号在本机已暂停登录 %(minutes)d 分钟，请稍后再试；忘记密码请联系区专班办公室。") % {
-        "minutes": minutes}
+from gasguard.org.logins import lockout_message
 
 
 def lockout(request, original_response=None, credentials=None):

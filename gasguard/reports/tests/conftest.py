@@ -3,7 +3,7 @@ tests, like the personas fixture: built once inside a transaction that is rolled
 import pytest
 from django.db import transaction
 
-from gasguard.org import demo
+from gasguard.demo import district as demo
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,8 @@ from django.db.models.functions import TruncMonth
 from django.shortcuts import render
 from django.urls import reverse
 
+from gasguard.campaign import services as campaign_services
+from gasguard.campaign.units import is_office
 from gasguard.catalog.choices import Severity
 from gasguard.hazards.choices import OPEN_STATES, State
 from gasguard.hazards.filtersets import area_ids, visible_q
@@ -150,8 +152,6 @@ def home(request):
     data = dashboard_data(request.user)
     ledger = reverse("ledger")
     reporting = None
-    from gasguard.campaign.units import is_office
     if is_office(request.user):  # the units' monthly reports: who is late is the office's business
-        from gasguard.campaign import services as campaign
-        reporting = campaign.reporting_summary(campaign.default_campaign())
+        reporting = campaign_services.reporting_summary(campaign_services.default_campaign())
     return render(request, "web/home.html", {**data, "ledger": ledger, "reporting": reporting})

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.shortcuts import render
 
+from gasguard.cylinders.models import Reminder
 from gasguard.hazards.choices import OPEN_STATES, LookBackResult, State
 from gasguard.hazards.models import Hazard, LookBack
 from gasguard.org.choices import Role
@@ -35,8 +36,6 @@ def inbox_lists(user):
 def cylinder_reminders(user):
     """An enterprise's own cylinders whose inspection or service life ends soon (the owner's in-app reminders, sent
     and not yet past): the enterprise must have them inspected or scrapped. Regulators have the reminders page."""
-    from gasguard.cylinders.models import Reminder
-
     return (Reminder.objects.filter(cylinder__owner_id=user.enterprise_id, recipient=Reminder.Recipient.OWNER,
                                     sent_at__isnull=False, due_on__gte=clock.today())
             .select_related("cylinder").order_by("due_on", "id"))

@@ -7,6 +7,8 @@ from django.shortcuts import render
 from gasguard.hazards.choices import OPEN_STATES
 from gasguard.hazards.filtersets import HazardFilter
 from gasguard.hazards.models import Hazard
+from gasguard.monitoring.choices import DeviceKind
+from gasguard.monitoring.models import Alarm, Device
 from gasguard.org.models import Jurisdiction
 from gasguard.sites.choices import SiteType
 from gasguard.sites.models import Site
@@ -43,9 +45,6 @@ def device_rows(request) -> list:
     """Monitoring devices in the user's scope: [id, lat, lon, code, state, kind label, site name], where state is
     normal / alarm / offline / fault (fault = an open alarm whose finding was a device fault, or a low battery).
     ?device_state=… filters; ?devices=0 leaves them out."""
-    from gasguard.monitoring.choices import DeviceKind
-    from gasguard.monitoring.models import Alarm, Device
-
     if request.GET.get("devices") == "0":
         return []
     devices = Device.objects.visible_to(request.user).filter(is_active=True, lat__isnull=False, lon__isnull=False)

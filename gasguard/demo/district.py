@@ -20,20 +20,24 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from gasguard.audit.models import AuditHead
+from gasguard.campaign import demo as campaign_demo
+from gasguard.campaign import services as campaign_services
+from gasguard.campaign.models import SupervisionOrder
 from gasguard.catalog.choices import Severity
 from gasguard.catalog.models import CheckItem
+from gasguard.cylinders.demo import load as load_cylinders
 from gasguard.hazards import services as hazard_services
 from gasguard.hazards.choices import State
 from gasguard.hazards.models import Hazard, LookBack
-from gasguard.inspections.models import Inspection, InspectionKind, Result
+from gasguard.inspections.models import Inspection, InspectionKind, Photo, Result
 from gasguard.inspections.services import ItemAnswer, record_inspection
+from gasguard.org.choices import EnterpriseKind, Level, Role
+from gasguard.org.models import Department, Enterprise, Jurisdiction, User
 from gasguard.sites.choices import Building, Fuel, LicenceKind, SiteType
 from gasguard.sites.models import Licence, Site
 from gasguard.utilities import clock
 from gasguard.utilities.credit_code import make_credit_code
-
-from .choices import EnterpriseKind, Level, Role
-from .models import Department, Enterprise, Jurisdiction, User
 
 DEFAULT_SEED = 20231
 PASSWORD = "gasguard123"
@@ -888,7 +892,7 @@ class DemoBuilder:
             at = self.at_local(month, 8)
             if at >= self.end:
                 break
-            events.append((at, len(events), lambda: hazard_services.escalate_overdue()))
+            events.append((at, len(events), lambda: campaign_services.escalate_overdue()))
             month = (month + timedelta(days=32)).replace(day=1)
         # Look-back (回头看) for the last two months: draw on the 1st, re-check during the month.
         this_month = self.today.replace(day=1)
@@ -1032,19 +1036,13 @@ class DemoBuilder:
         self.log(f"正在回放 {CAMPAIGN_START:%Y-%m-%d} 至 {self.today:%Y-%m-%d} 的检查、整改、督办与回头看"
                  f"（计划检查 {len(self.inspection_plans)} 次、隐患 {len(self.hazard_plans)} 条）…")
         self.replay()
-        orders = hazard_services.escalate_overdue()  # today's run, on the real clock
+        orders = campaign_services.escalate_overdue()  # today's run, on the real clock
         self.log(f"今日逾期督办：下发督办单 {len(orders)} 份")
-        from gasguard.campaign import demo as campaign_demo  # monthly reports, progress, supervision
-        campaign_demo.load(today=self.today, seed=self.seed, password=PASSWORD, log=self.log)
-        from gasguard.cylinders.demo import load as load_cylinders  # coded cylinders and their chain
-        load_cylinders(self)
+        campaign_demo.load(today=self.today, seed=self.seed, password=PASSWORD, log=self.log)  # reports, progress
+        load_cylinders(self)  # coded cylinders and their chain
         return self.summary(started)
 
     def summary(self, started) -> Summary:
-        from gasguard.audit.models import AuditHead
-        from gasguard.campaign.models import SupervisionOrder
-        from gasguard.inspections.models import Photo
-
         s = Summary(seconds=walltime.monotonic() - started)
         s.by_state = {state.label: Hazard.objects.filter(state=state).count() for state in State}
         head = AuditHead.objects.filter(pk=1).first()

@@ -1,7 +1,8 @@
-"""escalate_overdue issues one supervision order (督办单) per overdue hazard, and never a second for the same
+"""Campaign's escalate_overdue issues one supervision order (督办单) per overdue hazard, and never a second for the same
 deadline: running it twice issues nothing more."""
 from datetime import timedelta
 
+from gasguard.campaign import services as campaign
 from gasguard.campaign.models import SupervisionOrder
 from gasguard.hazards import services
 from gasguard.hazards.models import HazardEvent
@@ -20,7 +21,7 @@ def test_an_overdue_hazard_is_escalated_once(personas):
                     by=personas.street_a, passed=True)
     later = soon + timedelta(days=1)
 
-    orders = services.escalate_overdue(on=later, by=personas.office)
+    orders = campaign.escalate_overdue(on=later, by=personas.office)
 
     assert sorted(h.pk for o in orders for h in o.hazards.all()) == sorted([overdue_a.pk, overdue_b.pk])
     by_hazard = {o.hazards.get().pk: o for o in orders}
@@ -34,16 +35,16 @@ def test_an_overdue_hazard_is_escalated_once(personas):
 
     # Twice: nothing more.
     counts = SupervisionOrder.objects.count(), HazardEvent.objects.count()
-    assert services.escalate_overdue(on=later, by=personas.office) == []
-    assert services.escalate_overdue(on=later + timedelta(days=7)) == []
+    assert campaign.escalate_overdue(on=later, by=personas.office) == []
+    assert campaign.escalate_overdue(on=later + timedelta(days=7)) == []
     assert (SupervisionOrder.objects.count(), HazardEvent.objects.count()) == counts
 
 
 def test_a_new_deadline_missed_again_is_escalated_again(personas):
     soon = clock.today() + timedelta(days=2)
     hazard = register_hazard(personas.site_a, personas.inspector, deadline=soon)
-    assert len(services.escalate_overdue(on=soon + timedelta(days=1))) == 1
+    assert len(campaign.escalate_overdue(on=soon + timedelta(days=1))) == 1
     services.control(hazard, measures="停用灶具", deadline=soon + timedelta(days=10), by=personas.street_a)
-    assert services.escalate_overdue(on=soon + timedelta(days=1)) == []
-    assert len(services.escalate_overdue(on=soon + timedelta(days=11))) == 1
+    assert campaign.escalate_overdue(on=soon + timedelta(days=1)) == []
+    assert len(campaign.escalate_overdue(on=soon + timedelta(days=11))) == 1
 

@@ -5,10 +5,10 @@ from django.core.management import call_command
 
 from gasguard.audit import services as audit
 from gasguard.audit.models import AuditRecord
+from gasguard.demo import district as demo
 from gasguard.hazards.choices import State
 from gasguard.hazards.models import Hazard
 from gasguard.inspections.models import Inspection
-from gasguard.org import demo
 from gasguard.org.choices import Role
 from gasguard.org.models import User
 from gasguard.sites.models import Site

@@ -1,9 +1,9 @@
-"""gasguard load_demo: the demo district, its accounts and its campaign history (see gasguard.org.demo)."""
+"""gasguard load_demo: the demo district, its accounts and its campaign history (see gasguard.demo.district)."""
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from gasguard.catalog.models import CheckItem
-from gasguard.org import demo
+from gasguard.demo import district as demo
 from gasguard.org.models import Jurisdiction, User
 from gasguard.sites.models import Site
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from gasguard.hazards.services import escalate_overdue
+from gasguard.campaign.services import escalate_overdue
 
 
 class Command(BaseCommand):
