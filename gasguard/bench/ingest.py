@@ -31,7 +31,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from .ledger import cpu_ticks, hardware, log_stderr, pg_drop, pg_recreate
+from .ledger import cpu_ticks, emit, hardware, log_stderr, pg_drop, pg_recreate
 
 DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/gasguard_bench_ingest"
 SECRET = "bench-secret-000000000000"
@@ -575,8 +575,4 @@ def handle_ingest(command, o):
         worker(o["worker_out"], **kw)
         return
     result = bench(database_url=o["database_url"], keep=o["keep"], **kw)
-    text = json.dumps(result, ensure_ascii=False, indent=2, default=str)
-    if o["out"]:
-        Path(o["out"]).parent.mkdir(parents=True, exist_ok=True)
-        Path(o["out"]).write_text(text + "\n", encoding="utf-8")
-    command.stdout.write(text)
+    emit(command.stdout, result, o["out"])

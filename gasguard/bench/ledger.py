@@ -61,6 +61,15 @@ def log_stderr(msg: str) -> None:
 # Hardware and database descriptions
 
 
+def emit(stdout, result: dict, out: str | None) -> None:
+    """A suite's result as JSON on the command's output and, with --out, in that file."""
+    text = json.dumps(result, ensure_ascii=False, indent=2, default=str)
+    if out:
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+        Path(out).write_text(text + "\n", encoding="utf-8")
+    stdout.write(text)
+
+
 def hardware() -> dict:
     model = ""
     try:

@@ -416,8 +416,4 @@ def handle(command, o: dict) -> None:
                        threads=o["threads"])
     except RuntimeError as exc:
         raise CommandError(str(exc))
-    text = json.dumps(result, ensure_ascii=False, indent=2, default=str)
-    if o["out"]:
-        Path(o["out"]).parent.mkdir(parents=True, exist_ok=True)
-        Path(o["out"]).write_text(text + "\n", encoding="utf-8")
-    command.stdout.write(text)
+    ledger.emit(command.stdout, result, o["out"])

@@ -6,8 +6,6 @@
 
 """
 import argparse
-import json
-from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -77,9 +75,4 @@ class Command(BaseCommand):
         result = ledger.bench(db=db, database_url=o["database_url"], hazards=o["hazards"], baseline=o["baseline"],
                               sites=o["sites"], inspections=o["inspections"], seed=o["seed"], repeats=o["repeats"],
                               warmup=o["warmup"], keep=o["keep"])
-        text = json.dumps(result, ensure_ascii=False, indent=2, default=str)
-        if o["out"]:
-            path = Path(o["out"])
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text + "\n", encoding="utf-8")
-        self.stdout.write(text)
+        ledger.emit(self.stdout, result, o["out"])
